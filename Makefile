@@ -1,0 +1,49 @@
+# readmit: everything from a fresh clone with only Python 3.11+ and pip.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SEED   ?= 2020
+SCALE  ?= 1.0
+EXTRACT := data/synthetic/helse-vest
+
+.PHONY: install install-test report extract calibration test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## The default synthetic extract (Helse Vest, 2014-2019, scale 1.0)
+$(EXTRACT)/episoder.parquet: | $(VENV)/.installed
+	$(BIN)/readmit generate $(EXTRACT) --seed $(SEED) --scale $(SCALE)
+
+extract: $(EXTRACT)/episoder.parquet
+
+## Until the HTML report exists: the extract's summary and its calibration table
+report: $(VENV)/.installed $(EXTRACT)/episoder.parquet
+	$(BIN)/readmit check $(EXTRACT)
+	$(BIN)/readmit calibration $(EXTRACT)
+
+## Regenerate data/synthetic/CALIBRATION.md from the default extract
+calibration: $(VENV)/.installed $(EXTRACT)/episoder.parquet
+	$(BIN)/readmit calibration $(EXTRACT) --markdown data/synthetic/CALIBRATION.md
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(EXTRACT)

@@ -1,0 +1,82 @@
+-- mart_index_stays
+-- Grain: one row per index stay (a stay that ends with the patient alive:
+-- uttilstand = 1 and no doddato on or before the discharge date), after the
+-- optional filters $min_age and $sector ('all' or NULL lists every sector).
+-- readmitted: the first later acute stay (int_readmission_links) is admitted
+-- at most $window_days * 24 h after discharge.
+-- eligible (counted in rates): follow-up complete ($end_date, default the
+-- latest discharge in the extract, at least $window_days days after the
+-- discharge date) and not a death in the window without readmission
+-- (unless $keep_deaths).
+WITH bounds AS (
+    SELECT coalesce(CAST($end_date AS DATE), max(discharge_date)) AS end_date
+    FROM stg_episodes
+),
+index_stays AS (
+    SELECT
+        s.*,
+        p.death_date,
+        l.next_acute_stay_seq,
+        l.next_acute_admitted_at IS NOT NULL
+            AND l.next_acute_admitted_at <= s.discharged_at + to_days(CAST($window_days AS INTEGER))
+            AS is_readmitted,
+        p.death_date IS NOT NULL
+            AND p.death_date <= s.discharge_date + CAST($window_days AS INTEGER)
+            AS is_died_in_window,
+        date_diff('day', s.discharge_date, (SELECT end_date FROM bounds)) >= $window_days
+            AS has_follow_up,
+        l.next_acute_admitted_at
+    FROM int_stays AS s
+    JOIN int_readmission_links AS l USING (person_id, stay_seq)
+    LEFT JOIN stg_persons AS p USING (person_id)
+    WHERE s.discharge_status = 1
+      AND (p.death_date IS NULL OR p.death_date > s.discharge_date)
+      AND (CAST($min_age AS INTEGER) IS NULL OR s.age >= CAST($min_age AS INTEGER))
+      AND (CAST($sector AS VARCHAR) IS NULL OR CAST($sector AS VARCHAR) = 'all'
+           OR s.sector = CAST($sector AS VARCHAR))
+)
+SELECT
+    i.person_id                                              AS lopenr,
+    i.admitted_at,
+    i.discharged_at,
+    i.trust_id                                               AS "institusjonID",
+    i.sector,
+    i.age,
+    i.los_days,
+    i.ukp_days,
+    CAST(i.is_readmitted AS INTEGER)                         AS readmitted,
+    CASE WHEN i.is_readmitted
+         THEN epoch(i.next_acute_admitted_at - i.discharged_at) / 3600.0 END
+                                                             AS hours_to_readmission,
+    CASE WHEN i.is_readmitted
+         THEN date_diff('day', i.discharge_date, CAST(i.next_acute_admitted_at AS DATE)) END
+                                                             AS days_to_readmission,
+    CAST(i.is_died_in_window AS INTEGER)                     AS died_in_window,
+    CAST(i.has_follow_up
+         AND (i.is_readmitted OR NOT i.is_died_in_window OR $keep_deaths) AS INTEGER)
+                                                             AS eligible,
+    -- attributes for grouping and modelling
+    i.stay_seq,
+    CASE WHEN i.is_readmitted THEN i.next_acute_stay_seq END AS readmission_stay_seq,
+    i.admission_date,
+    i.discharge_date,
+    year(i.discharge_date)                                   AS year,
+    i.sex,
+    CASE WHEN i.age < 18 THEN '0-17'
+         WHEN i.age < 45 THEN '18-44'
+         WHEN i.age < 67 THEN '45-66'
+         WHEN i.age < 80 THEN '67-79'
+         WHEN i.age IS NOT NULL THEN '80+' END                AS age_band,
+    i.main_condition,
+    c.chapter                                                AS icd_chapter,
+    g."group"                                                AS elderly_group,
+    CAST(i.ready_date IS NOT NULL AS INTEGER)                AS ready_for_discharge,
+    i.urgency,
+    i.municipality,
+    i.cost_weight,
+    i.death_date
+FROM index_stays AS i
+LEFT JOIN ref_icd10_chapters AS c
+       ON left(i.main_condition, 3) BETWEEN c.first AND c.last
+LEFT JOIN ref_elderly_groups AS g
+       ON left(i.main_condition, 3) BETWEEN g.first AND g.last

@@ -1,0 +1,87 @@
+"""AMK and legevakt contacts (akuttkontakter) and care plans (handlingsplaner).
+
+Most persons call rarely; a small group of frequent users calls often, with
+rates that drift back towards the mean from year to year, so that a group
+selected for many calls calls less the next year even without a plan. Some
+frequent users get a care plan, which lowers their rate by a set factor.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from readmit.synthetic.population import Population
+from readmit.synthetic.stays import YEAR
+
+HALF = YEAR / 2
+
+
+def _contact_rows(rng, person, t, service):
+    n = len(person)
+    urgency = rng.choice(["akutt", "haster", "vanlig"], n, p=[0.25, 0.35, 0.40])
+    amk_out = rng.choice(["ambulanse", "raad", "innlagt", "legevakt"], n, p=[0.55, 0.2, 0.15, 0.1])
+    lv_out = rng.choice(["legevakt", "fastlege", "raad", "innlagt"], n, p=[0.55, 0.2, 0.15, 0.1])
+    outcome = np.where(service == "AMK", amk_out, lv_out)
+    return person, t, service, urgency, outcome
+
+
+def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, start_year: int, cfg):
+    """Return (akuttkontakter, handlingsplaner) as pyarrow tables."""
+    ec = cfg["emergency"]
+    span = n_years * YEAR
+    parts = []
+    for service, rate in (("LV", ec["lv_rate"]), ("AMK", ec["amk_rate"])):
+        counts = rng.poisson(rate * np.sqrt(pop.frailty) * n_years)
+        who = np.repeat(np.arange(len(pop)), counts)
+        parts.append((who, rng.random(len(who)) * span, np.full(len(who), service)))
+
+    # frequent users: chosen among adults, favouring mental-health and frail persons
+    n_freq = int(round(ec["frequent_group_per_million"] * len(pop) / 1e6))
+    weight = (pop.age0 >= 18) * (1 + 20 * (pop.vop | pop.tsb) + pop.frailty)
+    freq = rng.choice(len(pop), size=min(n_freq, int((weight > 0).sum())), replace=False,
+                      p=weight / weight.sum())
+    shape = ec["frequent_rate_shape"]
+    base = {s: rng.gamma(shape, ec[f"frequent_{s.lower()}_rate"] / shape, len(freq)) for s in ("LV", "AMK")}
+    level = np.ones(len(freq))
+    plan_start = np.full(len(freq), np.inf)
+    n_half = int(np.ceil(span / HALF))
+    for h in range(n_half):
+        # rates drift: a random shock that decays back towards the person's base
+        level = np.exp((1 - ec["frequent_rate_decay"] / 2) * np.log(level) + rng.normal(0, 0.35, len(freq)))
+        t0 = h * HALF
+        damp = np.where(plan_start <= t0, ec["care_plan_effect"], 1.0)
+        counted = np.zeros(len(freq))
+        for s in ("LV", "AMK"):
+            c = rng.poisson(base[s] * level * damp / 2)
+            who = np.repeat(freq, c)
+            parts.append((who, t0 + rng.random(len(who)) * HALF, np.full(len(who), s)))
+            counted += c
+        eligible = np.isinf(plan_start) & (counted >= 12)
+        gets = eligible & (rng.random(len(freq)) < ec["care_plan_share"] / 2)
+        plan_start[gets] = t0 + HALF + np.floor(rng.random(int(gets.sum())) * 60)
+
+    who = np.concatenate([p[0] for p in parts])
+    t = np.concatenate([p[1] for p in parts])
+    service = np.concatenate([p[2] for p in parts])
+    keep = (t < death[who]) & (t < span) & (t >= pop.entry[who])
+    who, t, service = who[keep], t[keep], service[keep]
+    order = np.lexsort((t, who))
+    who, t, service = who[order], t[order], service[order]
+    person, t, service, urgency, outcome = _contact_rows(rng, who, t, service)
+    epoch = np.datetime64(f"{start_year}-01-01T00:00:00", "s")
+    contacts = pa.table({
+        "lopenr": pa.array(person + 1, pa.int64()),
+        "kontakt_id": pa.array(np.arange(1, len(person) + 1), pa.int64()),
+        "tjeneste": pa.array(service),
+        "tidspunkt": pa.array(epoch + np.round(t * 86400).astype("timedelta64[s]"), pa.timestamp("s")),
+        "hastegrad": pa.array(urgency),
+        "utfall": pa.array(outcome),
+    })
+    planned = np.isfinite(plan_start) & (plan_start < span) & (plan_start < death[freq])
+    day0 = np.datetime64(f"{start_year}-01-01", "D")
+    plans = pa.table({
+        "lopenr": pa.array(freq[planned] + 1, pa.int64()),
+        "startdato": pa.array(day0 + np.floor(plan_start[planned]).astype(int), pa.date32()),
+        "tjeneste": pa.array(rng.choice(["AMK", "LV", "begge"], int(planned.sum()), p=[0.2, 0.3, 0.5])),
+    })
+    return contacts, plans
