@@ -30,15 +30,18 @@ class Check:
     target: str
     achieved: str
     ok: bool
+    target_value: float | None = None
+    value: float | None = None
 
 
 def _share(target: float, value: float, tol_points: float, name: str) -> Check:
-    return Check(name, f"{target:.2f} %", f"{value:.2f} %", abs(value - target) <= tol_points)
+    return Check(name, f"{target:.2f} %", f"{value:.2f} %", abs(value - target) <= tol_points,
+                 target, value)
 
 
 def _count(target: float, value: float, name: str, tol: float = 0.05) -> Check:
     return Check(name, f"{target:,.0f} (±{tol:.0%})", f"{value:,.0f}",
-                 abs(value - target) <= tol * target)
+                 abs(value - target) <= tol * target, target, float(value))
 
 
 def _rising(series: pd.Series) -> bool:
