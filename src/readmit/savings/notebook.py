@@ -45,13 +45,11 @@ def run_notebook_command(args: Namespace) -> int:
 
 
 def notebook_path() -> Path:
-    """The notebook's jupytext source: ``notebooks/`` of the source tree, else
-    ``readmit/notebooks/`` inside the installed package."""
+    """The notebook's jupytext source, shipped inside the package as
+    ``readmit/notebooks/`` (the repository's ``notebooks/`` links to it)."""
     from importlib import resources
 
-    here = Path(__file__).resolve()
-    candidates = [here.parents[3] / "notebooks" / NOTEBOOK,
-                  Path(str(resources.files("readmit").joinpath("notebooks", NOTEBOOK)))]
+    candidates = [Path(str(resources.files("readmit").joinpath("notebooks", NOTEBOOK)))]
     for path in candidates:
         if path.is_file():
             return path
