@@ -167,8 +167,8 @@ def open(extract_dir: str | os.PathLike, encoding: str | None = None) -> Extract
         "temp_directory": temp_dir,
         "memory_limit": _memory_limit(),
         "preserve_insertion_order": False,
-        "enable_progress_bar": False,
     })
+    con.execute("SET enable_progress_bar = false")
     try:
         sources = _find_sources(con, path, enc)
         counts = _Loader(con, sources).run()
