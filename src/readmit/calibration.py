@@ -79,7 +79,7 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
     list of Check
     """
     con = extract.con
-    build_index_stays(extract)
+    build_index_stays(extract, upto="mart_frequent_callers")
     rates = rates_of_built(con, ["sector", "year"])
     rates_trust = rates_of_built(con, ["sector", "year", "institusjonID"])
     som = rates[rates.sector == "somatic"].set_index("year")

@@ -82,10 +82,11 @@ def rule_parameters(
     }
 
 
-def build_index_stays(extract: Extract, **rule: Any) -> dict[str, Any]:
-    """Build the models up to ``mart_readmission_stays`` in the extract's
-    connection; return the parameter values used."""
-    return sql.build(extract.con, rule_parameters(**rule))
+def build_index_stays(extract: Extract, *, upto: str = "mart_readmission_stays",
+                      **rule: Any) -> dict[str, Any]:
+    """Build the models up to ``upto`` (default ``mart_readmission_stays``) in
+    the extract's connection; return the parameter values used."""
+    return sql.build(extract.con, rule_parameters(**rule), models=[upto])
 
 
 def index_stays(extract: Extract, **rule: Any) -> pd.DataFrame:
@@ -113,7 +114,7 @@ def index_stays(extract: Extract, **rule: Any) -> pd.DataFrame:
     >>> stays = index_stays(ex, min_age=67)                      # doctest: +SKIP
     >>> stays.loc[stays.eligible == 1, "readmitted"].mean()      # doctest: +SKIP
     """
-    build_index_stays(extract, **rule)
+    build_index_stays(extract, upto="mart_index_stays", **rule)
     cols = ", ".join(f'"{c}"' for c in INDEX_STAY_COLUMNS)
     return extract.con.sql(
         f"SELECT {cols} FROM mart_index_stays ORDER BY lopenr, admitted_at"
@@ -158,7 +159,7 @@ def readmission_rates(
     >>> readmission_rates(ex, by="year,sector")                  # doctest: +SKIP
     """
     names = _group_columns(by)
-    build_index_stays(extract, **rule)
+    build_index_stays(extract, upto="mart_index_stays", **rule)
     return rates_of_built(extract.con, names)
 
 

@@ -3,7 +3,8 @@
 The SQL lives in ``.sql`` files beside this module: ``staging/`` (typing,
 renaming), ``intermediate/`` (stays, links) and ``marts/`` (one relation per
 question). :func:`build` runs them in the order of ``build_order.txt`` and
-materialises each as a table named after its file. Parameters are written
+creates each under its file's name: staging models as views (they only
+rename and type), the others as tables. Parameters are written
 ``$name`` in the SQL and bound at execution, never formatted into the text.
 """
 from __future__ import annotations
@@ -110,7 +111,12 @@ def build(
     for filename in order:
         text = sql_text(filename)
         bound = {k: values[k] for k in parameters_of(text)}
-        con.execute(f'CREATE OR REPLACE TABLE "{_model_name(filename)}" AS\n{text}', bound)
+        name = _model_name(filename)
+        if filename.startswith("staging/") and not bound:
+            # staging only types and renames: a view, so filters reach the source
+            con.execute(f'CREATE OR REPLACE VIEW "{name}" AS\n{text}')
+        else:
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS\n{text}', bound)
     return values
 
 

@@ -1,31 +1,30 @@
 -- int_readmission_links
--- Grain: one row per stay, with the first acute stay (innmateHast 1, 2 or 3)
+-- Grain: one row per stay (stay_id), with the first acute stay (innmateHast 1, 2 or 3)
 -- of the same person admitted strictly after this stay's discharge, in the
 -- same sector, or in any sector when $follow_all_sectors is true. Planned
 -- (4) and returned (5) stays are never candidates. An ASOF join finds the
 -- nearest such admission; NULL where there is none.
 WITH stays AS (
     SELECT
+        stay_id,
         person_id,
-        stay_seq,
         discharged_at,
         CASE WHEN $follow_all_sectors THEN 'all' ELSE sector END AS follow_group
     FROM int_stays
 ),
 acute AS (
     SELECT
+        stay_id,
         person_id,
-        stay_seq,
         admitted_at,
         CASE WHEN $follow_all_sectors THEN 'all' ELSE sector END AS follow_group
     FROM int_stays
     WHERE urgency IN (1, 2, 3)
 )
 SELECT
-    s.person_id,
-    s.stay_seq,
+    s.stay_id,
     a.admitted_at AS next_acute_admitted_at,
-    a.stay_seq    AS next_acute_stay_seq
+    a.stay_id     AS next_acute_stay_id
 FROM stays AS s
 ASOF LEFT JOIN acute AS a
        ON a.person_id = s.person_id

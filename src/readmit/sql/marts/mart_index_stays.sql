@@ -8,7 +8,15 @@
 -- latest discharge in the extract, at least $window_days days after the
 -- discharge date) and not a death in the window without readmission
 -- (unless $keep_deaths).
-WITH bounds AS (
+WITH codes AS (
+    -- each 3-character ICD-10 category in the data, with its chapter and
+    -- elderly-indicator group (a small range join, then equality joins)
+    SELECT d.category, c.chapter, g."group" AS elderly_group
+    FROM (SELECT DISTINCT left(main_condition, 3) AS category FROM int_stays) AS d
+    LEFT JOIN ref_icd10_chapters AS c ON d.category BETWEEN c.first AND c.last
+    LEFT JOIN ref_elderly_groups AS g ON d.category BETWEEN g.first AND g.last
+),
+bounds AS (
     SELECT coalesce(CAST($end_date AS DATE), max(discharge_date)) AS end_date
     FROM stg_episodes
 ),
@@ -16,7 +24,7 @@ index_stays AS (
     SELECT
         s.*,
         p.death_date,
-        l.next_acute_stay_seq,
+        l.next_acute_stay_id,
         l.next_acute_admitted_at IS NOT NULL
             AND l.next_acute_admitted_at <= s.discharged_at + to_days(CAST($window_days AS INTEGER))
             AS is_readmitted,
@@ -27,7 +35,7 @@ index_stays AS (
             AS has_follow_up,
         l.next_acute_admitted_at
     FROM int_stays AS s
-    JOIN int_readmission_links AS l USING (person_id, stay_seq)
+    JOIN int_readmission_links AS l USING (stay_id)
     LEFT JOIN stg_persons AS p USING (person_id)
     WHERE s.discharge_status = 1
       AND (p.death_date IS NULL OR p.death_date > s.discharge_date)
@@ -56,8 +64,9 @@ SELECT
          AND (i.is_readmitted OR NOT i.is_died_in_window OR $keep_deaths) AS INTEGER)
                                                              AS eligible,
     -- attributes for grouping and modelling
+    i.stay_id,
     i.stay_seq,
-    CASE WHEN i.is_readmitted THEN i.next_acute_stay_seq END AS readmission_stay_seq,
+    CASE WHEN i.is_readmitted THEN i.next_acute_stay_id END  AS readmission_stay_id,
     i.admission_date,
     i.discharge_date,
     year(i.discharge_date)                                   AS year,
@@ -68,15 +77,12 @@ SELECT
          WHEN i.age < 80 THEN '67-79'
          WHEN i.age IS NOT NULL THEN '80+' END                AS age_band,
     i.main_condition,
-    c.chapter                                                AS icd_chapter,
-    g."group"                                                AS elderly_group,
+    k.chapter                                                AS icd_chapter,
+    k.elderly_group,
     CAST(i.ready_date IS NOT NULL AS INTEGER)                AS ready_for_discharge,
     i.urgency,
     i.municipality,
     i.cost_weight,
     i.death_date
 FROM index_stays AS i
-LEFT JOIN ref_icd10_chapters AS c
-       ON left(i.main_condition, 3) BETWEEN c.first AND c.last
-LEFT JOIN ref_elderly_groups AS g
-       ON left(i.main_condition, 3) BETWEEN g.first AND g.last
+LEFT JOIN codes AS k ON k.category = left(i.main_condition, 3)

@@ -4,6 +4,7 @@
 -- Its own trust, sector, discharge year, bed days and ready-for-discharge
 -- days: the baseline of the savings simulation.
 SELECT
+    s.stay_id,
     s.person_id,
     s.stay_seq,
     year(s.discharge_date)  AS year,
@@ -14,6 +15,5 @@ SELECT
     s.cost_weight
 FROM int_stays AS s
 SEMI JOIN mart_index_stays AS i
-       ON i.lopenr = s.person_id
-      AND i.readmission_stay_seq = s.stay_seq
+       ON i.readmission_stay_id = s.stay_id
       AND i.eligible = 1

@@ -1,8 +1,10 @@
 -- stg_episodes
 -- Grain: one row per kept row of the source table `episoder` (one episode).
 -- Renames NPR's columns to English snake_case, decodes the sector, builds
--- admission/discharge timestamps (a missing clock time counts as 00:00) and
--- normalises ICD-10 codes (upper case, no dot: 'j44.1' -> 'J441').
+-- admission/discharge timestamps (a missing clock time counts as 00:00; where
+-- that would put a discharge before the admission on the same day, the
+-- discharge is taken as the admission time) and normalises ICD-10 codes
+-- (upper case, no dot: 'j44.1' -> 'J441').
 SELECT
     lopenr                                              AS person_id,
     episode_lnr                                         AS episode_id,
@@ -16,7 +18,8 @@ SELECT
     inndato                                             AS admission_date,
     utdato                                              AS discharge_date,
     inndato + coalesce(inntid, TIME '00:00:00')         AS admitted_at,
-    utdato + coalesce(uttid, TIME '00:00:00')           AS discharged_at,
+    greatest(utdato + coalesce(uttid, TIME '00:00:00'),
+             inndato + coalesce(inntid, TIME '00:00:00')) AS discharged_at,
     upper(replace(trim(tilstand_1_1), '.', ''))         AS main_condition,
     drg,
     korrvekt                                            AS cost_weight,
