@@ -168,7 +168,10 @@ def open(extract_dir: str | os.PathLike, encoding: str | None = None) -> Extract
         "memory_limit": _memory_limit(),
         "preserve_insertion_order": False,
     })
-    con.execute("SET enable_progress_bar = false")
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass  # in Jupyter without ipywidgets DuckDB refuses to touch the setting at all
     try:
         sources = _find_sources(con, path, enc)
         counts = _Loader(con, sources).run()
