@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+from scipy import stats
+from scipy.special import ndtri
 
 from readmit.synthetic.population import Population
+from readmit.synthetic.sampling import stratified_uniform
 from readmit.synthetic.stays import YEAR
 
 HALF = YEAR / 2
@@ -37,22 +40,29 @@ def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, star
 
     # frequent users: chosen among adults, favouring mental-health and frail persons
     n_freq = int(round(ec["frequent_group_per_million"] * len(pop) / 1e6))
-    weight = (pop.age0 >= 18) * (1 + 20 * (pop.vop | pop.tsb) + pop.frailty)
+    weight = (pop.age0 >= 18) * (1 + 20 * (pop.vop | pop.tsb) + ec["frequent_frailty_weight"] * pop.frailty)
     freq = rng.choice(len(pop), size=min(n_freq, int((weight > 0).sum())), replace=False,
                       p=weight / weight.sum())
     shape = ec["frequent_rate_shape"]
-    base = {s: rng.gamma(shape, ec[f"frequent_{s.lower()}_rate"] / shape, len(freq)) for s in ("LV", "AMK")}
+    # the group's base rates, shocks and counts are drawn by inverse CDF of
+    # stratified uniforms (one cell: the group): each person's draw keeps its
+    # distribution, but the group's spread is not left to chance, so the
+    # count of frequent users in a year is steady
+    one = np.zeros(len(freq), int)
+    base = {s: stats.gamma.ppf(stratified_uniform(one, rng), shape,
+                               scale=ec[f"frequent_{s.lower()}_rate"] / shape) for s in ("LV", "AMK")}
     level = np.ones(len(freq))
     plan_start = np.full(len(freq), np.inf)
     n_half = int(np.ceil(span / HALF))
     for h in range(n_half):
         # rates drift: a random shock that decays back towards the person's base
-        level = np.exp((1 - ec["frequent_rate_decay"] / 2) * np.log(level) + rng.normal(0, 0.35, len(freq)))
+        shock = 0.35 * ndtri(stratified_uniform(one, rng))
+        level = np.exp((1 - ec["frequent_rate_decay"] / 2) * np.log(level) + shock)
         t0 = h * HALF
         damp = np.where(plan_start <= t0, ec["care_plan_effect"], 1.0)
         counted = np.zeros(len(freq))
         for s in ("LV", "AMK"):
-            c = rng.poisson(base[s] * level * damp / 2)
+            c = stats.poisson.ppf(stratified_uniform(one, rng), base[s] * level * damp / 2).astype(int)
             who = np.repeat(freq, c)
             parts.append((who, t0 + rng.random(len(who)) * HALF, np.full(len(who), s)))
             counted += c

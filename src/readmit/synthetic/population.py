@@ -28,6 +28,8 @@ class Population:
     vop: np.ndarray           # bool: has adult mental-health stays
     tsb: np.ndarray           # bool: has substance-use treatment stays
     psych_frailty: np.ndarray
+    los_z: np.ndarray         # standard normal: the person's own tendency to long somatic stays
+    psych_los_z: np.ndarray   # ... and to long VOP/TSB stays
     entry: np.ndarray         # day the person enters (0, or the death of the one replaced)
 
     def __len__(self) -> int:
@@ -89,7 +91,9 @@ def _health(rng: np.random.Generator, age0: np.ndarray, cfg: dict):
     tsb = adult & (rng.random(n) < mc["tsb_prevalence"])
     kp = mc["psych_frailty_shape"]
     psych_frailty = rng.gamma(kp, 1 / kp, size=n)
-    return frailty, chronic, vop, tsb, psych_frailty
+    los_z = rng.standard_normal(n)
+    psych_los_z = rng.standard_normal(n)
+    return frailty, chronic, vop, tsb, psych_frailty, los_z, psych_los_z
 
 
 def replacements(rng: np.random.Generator, pop: Population, who: np.ndarray,

@@ -82,3 +82,31 @@ def stratified_uniform(cells: np.ndarray, rng: np.random.Generator) -> np.ndarra
     u = np.empty(n)
     u[order] = (rank + rng.random(n)) / np.repeat(sizes, sizes)
     return u
+
+
+def stratified_uniform_by_score(cells: np.ndarray, score: np.ndarray,
+                                rng: np.random.Generator) -> np.ndarray:
+    """Uniform(0, 1) draws stratified within cells like :func:`stratified_uniform`,
+    but handed out in the order of ``score`` within each cell (a rank copula).
+
+    A unit with a high score (a person's own tendency to long stays, plus
+    noise) gets a high quantile, so draws of one person are correlated across
+    that person's stays, while every cell still gets exactly one draw in each
+    interval [k/n, (k+1)/n) (cell means stay nearly noise-free). With
+    ``score`` a person effect plus independent noise, each unit's draw is
+    marginally uniform.
+
+    >>> u = stratified_uniform_by_score(np.zeros(4, int), np.array([3., 1., 2., 0.]),
+    ...                                 np.random.default_rng(0))
+    >>> (u * 4).astype(int).tolist()
+    [3, 1, 2, 0]
+    """
+    n = len(cells)
+    order = np.lexsort((score, cells))
+    cs = cells[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1] if n else np.zeros(0, int)
+    sizes = np.diff(np.r_[starts, n])
+    rank = np.arange(n) - np.repeat(starts, sizes)
+    u = np.empty(n)
+    u[order] = (rank + rng.random(n)) / np.repeat(sizes, sizes)
+    return u

@@ -1,12 +1,18 @@
 """Hospital stays of the synthetic population.
 
-The process, in order: independent (primary) admissions from each person's
-rates; readmissions drawn generation by generation from each stay's own
-risk (frailty, year, short stay, ready for discharge, sector); late returns
-after transfers; deaths (baseline Gompertz, in hospital, and after the
-readmission of a ready-for-discharge patient); then stays after death are
+The process, in order: each person's baseline (Gompertz) time of death;
+independent (primary) admissions from each person's rates, spread over the
+time the person is followed (from a year before the period); readmissions
+drawn generation by generation from each stay's own risk (frailty, year,
+short stay, ready for discharge, sector), only from stays of living persons
+that do not end in death; late returns after transfers; deaths caused by
+stays (in hospital, and after the readmission of a ready-for-discharge
+patient) drawn as each generation is made; then stays after death are
 dropped and stays that would overlap an earlier one are removed, so that
-every stay here is one "sammenhengende sykehusopphold".
+every stay here is one "sammenhengende sykehusopphold". Binary draws use
+systematic sampling within (month or year, trust, sector) cells and lengths
+stratified uniforms (sampling.py): every stay keeps its own probability, but
+a trust's yearly figures follow the model's trends instead of noise.
 
 Times are float days since 1 January of the first year.
 """
@@ -20,11 +26,13 @@ from readmit.synthetic.population import Population, replacements
 from readmit.synthetic.sampling import (
     logistic,
     stratified_uniform,
+    stratified_uniform_by_score,
     systematic_bernoulli,
     truncated_exponential,
 )
 
 YEAR = 365.25
+BURN_IN = YEAR   # stays simulated from a year before the period; only those discharged in it are kept
 FIELDS = ("person", "sector", "admit", "dis", "urgency", "trust", "ukp_days",
           "transfer", "generation", "ready", "after_ready")
 
@@ -45,6 +53,10 @@ def _year_index(t: np.ndarray) -> np.ndarray:
     return np.floor(t / YEAR).astype(int)
 
 
+def _month_index(t: np.ndarray) -> np.ndarray:
+    return np.floor(t / (YEAR / 12)).astype(int)
+
+
 def _admission_hour(rng, planned: np.ndarray) -> np.ndarray:
     acute = np.clip(rng.normal(14.0, 5.0, planned.shape), 0, 23.98)
     elective = 7.5 + rng.random(planned.shape) * 3.0
@@ -58,16 +70,25 @@ def _somatic_los(rng, pop, person, year_idx, cells, cfg) -> np.ndarray:
           + sc["los_age_effect"] * (age - 70) / 10
           + sc["los_frailty_effect"] * np.log(pop.frailty[person] + 1e-9)
           - sc["los_decline_per_year"] * year_idx)
-    z = ndtri(stratified_uniform(cells, rng))
-    los = np.exp(mu + sc["los_log_sd"] * z)
+    z = _person_correlated_normal(rng, pop.los_z[person], cells, sc["los_log_sd"], sc["los_person_sd"])
+    los = np.minimum(np.exp(mu + np.hypot(sc["los_log_sd"], sc["los_person_sd"]) * z), sc["los_max_days"])
     same_day = rng.random(len(person)) < sc["same_day_share"]
     return np.where(same_day, rng.uniform(0.08, 0.3, len(person)), los)
 
 
-def _psych_los(rng, cells, kind: str, cfg) -> np.ndarray:
+def _person_correlated_normal(rng, person_z, cells, sd_stay, sd_person) -> np.ndarray:
+    """Standard normal draws, stratified within cells, whose correlation with
+    the person's own ``person_z`` is about sd_person / hypot(sd_stay, sd_person):
+    the score person effect + stay noise decides which stratum a stay gets."""
+    score = sd_person * person_z + sd_stay * rng.standard_normal(len(cells))
+    return ndtri(stratified_uniform_by_score(cells, score, rng))
+
+
+def _psych_los(rng, pop, person, cells, kind: str, cfg) -> np.ndarray:
     mc = cfg["mental_health"]
-    z = ndtri(stratified_uniform(cells, rng))
-    return np.exp(mc[f"{kind}_los_log_mean"] + mc[f"{kind}_los_log_sd"] * z)
+    sd, sd_p = mc[f"{kind}_los_log_sd"], mc[f"{kind}_los_person_sd"]
+    z = _person_correlated_normal(rng, pop.psych_los_z[person], cells, sd, sd_p)
+    return np.exp(mc[f"{kind}_los_log_mean"] + np.hypot(sd, sd_p) * z)
 
 
 def _new_stays(rng, pop, person, sector, admit, urgency, cfg, generation, after_ready):
@@ -84,7 +105,7 @@ def _new_stays(rng, pop, person, sector, admit, urgency, cfg, generation, after_
     los[som] = _somatic_los(rng, pop, person[som], year_idx[som], cells[som], cfg)
     for code, kind in ((2, "vop"), (3, "tsb")):
         m = sector == code
-        los[m] = _psych_los(rng, cells[m], kind, cfg)
+        los[m] = _psych_los(rng, pop, person[m], cells[m], kind, cfg)
 
     rc = cfg["ready_for_discharge"]
     age = pop.age0[person] + year_idx
@@ -93,7 +114,10 @@ def _new_stays(rng, pop, person, sector, admit, urgency, cfg, generation, after_
                        + rc["frailty_effect"] * np.log(pop.frailty[person] + 1e-9)
                        + rc["trend_per_year"] * year_idx + trust_lo[trust])
     p_ready = np.where(som & (age >= rc["min_age"]) & (los >= 1), p_ready, 0.0)
-    ready = systematic_bernoulli(p_ready, cells, rng)
+    # monthly cells (month of medical discharge): a trust's ready-for-discharge
+    # stays discharged in one month follow their probabilities closely
+    month_cells = (_month_index(admit + los) * 8 + trust) * 4 + sector
+    ready = systematic_bernoulli(p_ready, month_cells, rng)
     mean_days = rc["mean_days_2014"] * (1 + rc["mean_days_growth"]) ** year_idx
     # geometric on {0, 1, ...} with this mean, by inverse CDF of stratified uniforms
     q = mean_days / (1 + mean_days)
@@ -117,11 +141,15 @@ def _new_stays(rng, pop, person, sector, admit, urgency, cfg, generation, after_
                   generation=generation, ready=ready, after_ready=after_ready)
 
 
-def primary_stays(rng, pop: Population, n_years: int, cfg) -> dict[str, np.ndarray]:
+def primary_stays(rng, pop: Population, n_years: int, cfg, death=None) -> dict[str, np.ndarray]:
     """Admissions that do not follow a previous stay: acute and planned
-    somatic ones, VOP and TSB ones."""
+    somatic ones, VOP and TSB ones (only those before ``death``, if given,
+    so that the stays sampled for a cell are the ones that stay in the data)."""
     sc, mc = cfg["somatic"], cfg["mental_health"]
     span = n_years * YEAR
+    # persons present from the start are followed from BURN_IN days before it,
+    # so that the first year has its share of long stays admitted earlier
+    begin = np.where(pop.entry == 0, -BURN_IN, pop.entry)
     mid_age = pop.age0 + n_years / 2
     acute = np.where(mid_age < 18, sc["acute_child_rate"],
                      np.exp(sc["acute_log_rate_at_70"] + sc["acute_age_slope"] * (mid_age - 70)))
@@ -132,9 +160,16 @@ def primary_stays(rng, pop: Population, n_years: int, cfg) -> dict[str, np.ndarr
         (mc["vop_rate"] * pop.psych_frailty * pop.vop, 2, "acute"),
         (mc["tsb_rate"] * pop.psych_frailty * pop.tsb, 3, "acute"),
     ):
-        exposure = np.clip(span - pop.entry, 0, None)
+        exposure = np.clip(span - begin, 0, None)
         who = np.repeat(np.arange(len(pop)), rng.poisson(rate / YEAR * exposure))
-        t = pop.entry[who] + rng.random(len(who)) * exposure[who]
+        # a person's independent admissions are spread over the exposure, one
+        # in each of n equal parts (stratified): each is uniform on its own,
+        # but unrelated admissions do not cluster; stays that follow each
+        # other closely are the readmissions, modelled explicitly below
+        t = begin[who] + stratified_uniform(who, rng) * exposure[who]
+        if death is not None:
+            alive = t < death[who]
+            who, t = who[alive], t[alive]
         if kind == "planned":
             urg = np.full(len(who), 4)
         elif sector == 1:
@@ -163,16 +198,20 @@ def readmission_probability(pop: Population, s: dict[str, np.ndarray], cfg) -> n
     return logistic(lo)
 
 
-def readmission_stays(rng, pop, parents: dict[str, np.ndarray], cfg, generation: int):
+def readmission_stays(rng, pop, parents: dict[str, np.ndarray], cfg, generation: int, death=None):
     """The readmissions (and late returns after transfers) that follow ``parents``."""
     rc = cfg["readmission"]
     p = readmission_probability(pop, parents, cfg)
-    cells = (_year_index(parents["dis"]) * 8 + parents["trust"]) * 4 + parents["sector"]
+    # cells: discharge month, trust, sector, ready for discharge or not
+    cells = (((_month_index(parents["dis"]) * 8 + parents["trust"]) * 4 + parents["sector"]) * 2
+             + parents["ready"])
     hit = systematic_bernoulli(p, cells, rng)
     los = parents["dis"] - parents["admit"]
     psych_mean = np.where(los < 7, rc["psych_short_delay_days"], rc["psych_long_delay_days"])
     mean = np.where(parents["sector"] == 1, rc["delay_mean_days"], psych_mean)
     delay = truncated_exponential(rng, mean, 1 / 3, 30.0)
+    if death is not None:
+        hit &= parents["dis"] + delay < death[parents["person"]]
     idx = np.flatnonzero(hit)
     sc = cfg["somatic"]
     urg = np.where(parents["sector"][idx] == 1,
@@ -189,39 +228,59 @@ def readmission_stays(rng, pop, parents: dict[str, np.ndarray], cfg, generation:
     return _concat([children, returns])
 
 
-def death_times(rng, pop: Population, s: dict[str, np.ndarray], cfg) -> tuple[np.ndarray, np.ndarray]:
-    """Each person's time of death (``inf`` if alive) and whether a stay ends in death."""
+def baseline_death(rng, pop: Population, cfg) -> np.ndarray:
+    """Each person's time of death from the Gompertz hazard (days; ``inf`` never)."""
     mc = cfg["mortality"]
     age_at_entry = pop.age0 + pop.entry / YEAR
     h0 = np.exp(mc["gompertz_a"] + mc["gompertz_b"] * age_at_entry) * pop.frailty ** mc["frailty_power"]
     b = mc["gompertz_b"]
     u = rng.random(len(pop))
-    death = pop.entry + np.log1p(-b * np.log(u) / h0) / b * YEAR   # Gompertz inverse CDF, days
+    return pop.entry + np.log1p(-b * np.log(u) / h0) / b * YEAR   # Gompertz inverse CDF, days
 
+
+def stay_deaths(rng, pop: Population, s: dict[str, np.ndarray], death: np.ndarray, cfg) -> np.ndarray:
+    """Deaths caused by the stays ``s`` (updates ``death`` in place): in
+    hospital, and after the readmission of a ready-for-discharge patient.
+    Returns which stays end in death. Both are drawn by systematic sampling
+    within (year, trust, sector) cells, so a small trust's yearly deaths
+    follow their probabilities closely."""
+    mc = cfg["mortality"]
+    cells = (_year_index(s["dis"]) * 8 + s["trust"]) * 4 + s["sector"]
     age = pop.age0[s["person"]] + s["admit"] / YEAR
     p_dih = cfg["somatic"]["in_hospital_death_at_85"] * np.exp(0.06 * (age - 85)) \
         * pop.frailty[s["person"]] ** 0.3
-    dies_in = rng.random(len(age)) < np.clip(p_dih, 0, 0.5)
+    dies_in = systematic_bernoulli(np.clip(p_dih, 0, 0.5), cells, rng)
     np.minimum.at(death, s["person"][dies_in], s["dis"][dies_in])
 
-    after = np.flatnonzero(s["after_ready"] & (s["generation"] > 0))
-    dies_after = after[rng.random(len(after)) < mc["readmitted_ready_death_prob"]]
-    when = s["dis"][dies_after] + rng.uniform(1.0, mc["readmitted_ready_death_days"], len(dies_after))
-    np.minimum.at(death, s["person"][dies_after], when)
-    return death, dies_in
+    p_after = np.where(s["after_ready"] & (s["generation"] > 0), mc["readmitted_ready_death_prob"], 0.0)
+    dies_after = systematic_bernoulli(p_after, cells, rng)
+    when = s["dis"] + rng.uniform(1.0, mc["readmitted_ready_death_days"], len(p_after))
+    np.minimum.at(death, s["person"][dies_after], when[dies_after])
+    return dies_in
 
 
 def cohort_stays(rng, pop: Population, n_years: int, cfg):
-    """The stays of one cohort of persons and each person's time of death."""
-    parts = [primary_stays(rng, pop, n_years, cfg)]
+    """The stays of one cohort of persons and each person's time of death.
+
+    Deaths are known before a stay's readmission is drawn: only stays of a
+    living person, not ending in death, can be followed by a readmission (so
+    the readmissions drawn for a trust and year are the ones that end up in
+    the data, not some of them lost to later deaths)."""
+    death = baseline_death(rng, pop, cfg)
+    parts = []
+    new = primary_stays(rng, pop, n_years, cfg, death)
     generation = 1
-    while len(parts[-1]["person"]) and generation < 8:
-        parts.append(readmission_stays(rng, pop, parts[-1], cfg, generation))
+    while True:
+        new = _take(new, new["admit"] < death[new["person"]])
+        dies_in = stay_deaths(rng, pop, new, death, cfg)
+        parts.append(new)
+        parents = _take(new, ~dies_in & (new["dis"] < death[new["person"]]))
+        if not len(parents["person"]) or generation >= 8:
+            break
+        new = readmission_stays(rng, pop, parents, cfg, generation, death)
         generation += 1
     s = _concat(parts)
-    death, _ = death_times(rng, pop, s, cfg)
-    d = death[s["person"]]
-    s = _take(s, s["admit"] < d)
+    s = _take(s, s["admit"] < death[s["person"]])
     s["dis"] = np.minimum(s["dis"], death[s["person"]])
     return s, death
 
@@ -253,10 +312,14 @@ def all_stays(rng, pop: Population, n_years: int, cfg):
     s = _take(s, order)
     # Remove stays that start less than 8 h after (or overlap) an earlier
     # stay of the same person: running maximum of discharge within person.
-    shifted = s["dis"] + s["person"] * (end + 1000.0)
+    shifted = s["dis"] + s["person"] * (end + 1000.0 + BURN_IN)
     runmax = np.maximum.accumulate(shifted)
     prev = np.r_[-np.inf, runmax[:-1]]
-    keep = (s["admit"] + s["person"] * (end + 1000.0)) >= prev + 8 / 24
+    keep = (s["admit"] + s["person"] * (end + 1000.0 + BURN_IN)) >= prev + 8 / 24
     s = _take(s, keep)
+    s = _take(s, s["dis"] >= 0)   # drop the burn-in year's stays discharged before the period
+    # a stay admitted before the period is kept as one episode, so that no
+    # episode of the extract is discharged before the period starts
+    s["transfer"] = np.where(s["admit"] < 0, 0, s["transfer"])
     death = np.where(death < end, death, np.inf)
     return s, death, pop
