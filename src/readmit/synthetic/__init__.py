@@ -55,6 +55,7 @@ def generate_tables(
     present = np.zeros(len(pop), bool)
     present[episodes.column("lopenr").to_numpy() - 1] = True
     present[contacts.column("lopenr").to_numpy() - 1] = True
+    present[plans.column("lopenr").to_numpy() - 1] = True
     idx = np.flatnonzero(present)
     day0 = np.datetime64(f"{start}-01-01", "D")
     dead = np.isfinite(death[idx])

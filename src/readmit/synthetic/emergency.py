@@ -87,7 +87,8 @@ def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, star
         "hastegrad": pa.array(urgency),
         "utfall": pa.array(outcome),
     })
-    planned = np.isfinite(plan_start) & (plan_start < span) & (plan_start < death[freq])
+    planned = (np.isfinite(plan_start) & (plan_start < span) & (plan_start < death[freq])
+               & (plan_start >= pop.entry[freq]))
     day0 = np.datetime64(f"{start_year}-01-01", "D")
     plans = pa.table({
         "lopenr": pa.array(freq[planned] + 1, pa.int64()),
