@@ -73,15 +73,7 @@ def stratified_uniform(cells: np.ndarray, rng: np.random.Generator) -> np.ndarra
     >>> sorted((u * 4).astype(int).tolist())
     [0, 1, 2, 3]
     """
-    n = len(cells)
-    order = np.lexsort((rng.random(n), cells))
-    cs = cells[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1] if n else np.zeros(0, int)
-    sizes = np.diff(np.r_[starts, n])
-    rank = np.arange(n) - np.repeat(starts, sizes)
-    u = np.empty(n)
-    u[order] = (rank + rng.random(n)) / np.repeat(sizes, sizes)
-    return u
+    return stratified_uniform_by_score(cells, rng.random(len(cells)), rng)
 
 
 def stratified_uniform_by_score(cells: np.ndarray, score: np.ndarray,
