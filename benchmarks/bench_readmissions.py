@@ -167,6 +167,14 @@ def readmit_extract(out: Path, n_episodes: int, seed: int) -> float:
 
 
 # --------------------------------------------------------------------------- one run (child)
+def _vm_hwm_mb() -> float:
+    """This process's peak resident memory so far (Linux VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def child(impl: str, directory: str, result_path: str, params: dict) -> None:
     t0 = time.perf_counter()
     if impl == "duckdb":
@@ -177,6 +185,7 @@ def child(impl: str, directory: str, result_path: str, params: dict) -> None:
         t1 = time.perf_counter()
         build_index_stays(ex, upto="mart_index_stays", **params)   # the rule, in DuckDB
         t2 = time.perf_counter()
+        rule_peak_mb = _vm_hwm_mb()
         cols = ", ".join(f'"{c}"' for c in INDEX_STAY_COLUMNS)
         df = ex.con.sql(f"SELECT {cols} FROM mart_index_stays ORDER BY lopenr, admitted_at").df()
         export_s = time.perf_counter() - t2
@@ -189,10 +198,12 @@ def child(impl: str, directory: str, result_path: str, params: dict) -> None:
         df = pr.index_stays(ep, pa_, **params)
         t2 = time.perf_counter()
         export_s = 0.0
+        rule_peak_mb = _vm_hwm_mb()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     df.to_parquet(result_path, index=False)
     print(json.dumps({"impl": impl, "load_s": t1 - t0, "rule_s": t2 - t1,
                       "to_pandas_s": export_s, "total_s": t2 - t0 + export_s,
+                      "rule_peak_rss_mb": rule_peak_mb,
                       "peak_rss_mb": peak_mb, "rows": len(df),
                       "readmitted": int(df["readmitted"].sum())}))
 
@@ -282,10 +293,14 @@ def main(argv: list[str] | None = None) -> int:
     for impl in ("duckdb", "pandas"):
         results[impl] = run_child(impl, extract, base / f"result-{impl}.parquet", params)
     print()
-    print(f"{'':8} {'load s':>8} {'rule s':>8} {'total s':>8} {'proc s':>8} {'peak RSS MB':>12} {'rows':>11} {'readmitted':>11}")
+    print(f"{'':8} {'load s':>8} {'rule s':>8} {'pandas s':>9} {'total s':>8} {'proc s':>8} "
+          f"{'RSS@rule MB':>12} {'peak RSS MB':>12} {'rows':>11} {'readmitted':>11}")
     for impl, r in results.items():
-        print(f"{impl:8} {r['load_s']:8.1f} {r['rule_s']:8.1f} {r['total_s']:8.1f} "
-              f"{r['process_wall_s']:8.1f} {r['peak_rss_mb']:12,.0f} {r['rows']:11,} {r['readmitted']:11,}")
+        print(f"{impl:8} {r['load_s']:8.1f} {r['rule_s']:8.1f} {r['to_pandas_s']:9.1f} {r['total_s']:8.1f} "
+              f"{r['process_wall_s']:8.1f} {r['rule_peak_rss_mb']:12,.0f} {r['peak_rss_mb']:12,.0f} "
+              f"{r['rows']:11,} {r['readmitted']:11,}")
+    print("rule s: DuckDB = building the SQL models up to mart_index_stays; pandas s: "
+          "DuckDB's table to a DataFrame. RSS@rule: peak resident memory up to the end of the rule.")
     problems = compare(base / "result-duckdb.parquet", base / "result-pandas.parquet")
     print()
     if problems:
