@@ -114,14 +114,15 @@ def _new_stays(rng, pop, person, sector, admit, urgency, cfg, generation, after_
                        + rc["frailty_effect"] * np.log(pop.frailty[person] + 1e-9)
                        + rc["trend_per_year"] * year_idx + trust_lo[trust])
     p_ready = np.where(som & (age >= rc["min_age"]) & (los >= 1), p_ready, 0.0)
-    # monthly cells (month of medical discharge): a trust's ready-for-discharge
-    # stays discharged in one month follow their probabilities closely
-    month_cells = (_month_index(admit + los) * 8 + trust) * 4 + sector
-    ready = systematic_bernoulli(p_ready, month_cells, rng)
     mean_days = rc["mean_days_2014"] * (1 + rc["mean_days_growth"]) ** year_idx
     # geometric on {0, 1, ...} with this mean, by inverse CDF of stratified uniforms
     q = mean_days / (1 + mean_days)
     days = np.floor(np.log1p(-stratified_uniform(cells, rng)) / np.log(q))
+    # monthly cells (month of the discharge the stay would have if ready): a
+    # trust's ready-for-discharge stays discharged in one month follow their
+    # probabilities closely
+    month_cells = (_month_index(admit + los + days) * 8 + trust) * 4 + sector
+    ready = systematic_bernoulli(p_ready, month_cells, rng)
     ukp = np.where(ready, days, -1).astype(int)
     los = los + np.maximum(ukp, 0)
 
