@@ -256,21 +256,29 @@ def _rule_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def readmissions_command(args: argparse.Namespace) -> int:
-    """``readmit readmissions``: write one row per index stay to ``--out``."""
+    """``readmit readmissions``: write one row per index stay to ``--out``.
+
+    The table goes from DuckDB straight to the CSV file (no DataFrame), with
+    timestamps as ISO 8601 text.
+    """
     import readmit
 
-    rule = rule_parameters(**_rule_from_args(args))
+    rule = _rule_from_args(args)
     with readmit.open(args.extract_dir) as ex:
-        frame = index_stays(ex, **{k: v for k, v in _rule_from_args(args).items()})
-    for col in ("admitted_at", "discharged_at"):
-        frame[col] = frame[col].dt.strftime("%Y-%m-%dT%H:%M:%S")
-    frame.to_csv(args.out, index=False)
-    eligible = frame[frame.eligible == 1]
-    print(
-        f"{len(frame)} index stays, {len(eligible)} eligible, "
-        f"{int(eligible.readmitted.sum())} readmitted within {rule['window_days']} days "
-        f"-> {args.out}"
-    )
+        build_index_stays(ex, upto="mart_index_stays", **rule)
+        cols = ", ".join(
+            f"strftime(\"{c}\", '%Y-%m-%dT%H:%M:%S') AS \"{c}\""
+            if c in ("admitted_at", "discharged_at") else f'"{c}"'
+            for c in INDEX_STAY_COLUMNS
+        )
+        ex.con.sql(f"SELECT {cols} FROM mart_index_stays ORDER BY lopenr, admitted_at") \
+            .write_csv(str(args.out), header=True)
+        n, n_eligible, n_readmitted = ex.con.sql(
+            "SELECT count(*), count(*) FILTER (WHERE eligible = 1),"
+            " count(*) FILTER (WHERE eligible = 1 AND readmitted = 1) FROM mart_index_stays"
+        ).fetchall()[0]
+    print(f"{n} index stays, {n_eligible} eligible, {n_readmitted} readmitted within "
+          f"{rule['window_days']} days -> {args.out}")
     return 0
 
 
