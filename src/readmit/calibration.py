@@ -18,7 +18,6 @@ import pandas as pd
 
 from readmit.readmissions import build_index_stays, rates_of_built
 
-TRUSTS = ("HST", "HFO", "HBE", "HFD", "HDS")
 HELSE_VEST_PERSONS_2019 = 167_563
 
 

@@ -225,13 +225,13 @@ def readmission_burden(
     --------
     >>> readmission_burden(ex, by=["year"])                      # doctest: +SKIP
     """
-    allowed = {"year": "year", "institusjonID": '"institusjonID"', "sector": "sector"}
+    allowed = ("year", "institusjonID", "sector")
     names = list(by)
     bad = [n for n in names if n not in allowed]
     if bad:
         raise ParameterError(f"cannot group the burden by {', '.join(bad)}; choose from year, institusjonID, sector")
     build_index_stays(extract, **rule)
-    cols = ", ".join(allowed[n] for n in names)
+    cols = ", ".join(GROUPINGS[n] for n in names)
     select = f"{cols}, " if names else ""
     tail = f"GROUP BY {cols} ORDER BY {cols}" if names else ""
     return extract.con.sql(

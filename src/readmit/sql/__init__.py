@@ -105,7 +105,7 @@ def build(
     load_reference(con)
     order = build_order()
     if models is not None:
-        wanted = {m if m.endswith(".sql") else m for m in models}
+        wanted = set(models)
         last = max(i for i, f in enumerate(order) if _model_name(f) in wanted)
         order = order[: last + 1]
     for filename in order:

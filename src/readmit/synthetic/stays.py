@@ -22,7 +22,7 @@ import numpy as np
 
 from scipy.special import ndtri
 
-from readmit.synthetic.population import Population, replacements
+from readmit.synthetic.population import TRUSTS, Population, replacements
 from readmit.synthetic.sampling import (
     logistic,
     stratified_uniform,
@@ -109,7 +109,7 @@ def _new_stays(rng, pop, person, sector, admit, urgency, cfg, generation, after_
 
     rc = cfg["ready_for_discharge"]
     age = pop.age0[person] + year_idx
-    trust_lo = np.array([rc["trust_log_odds"][t] for t in ("HST", "HFO", "HBE", "HFD", "HDS")])
+    trust_lo = np.array([rc["trust_log_odds"][t] for t in TRUSTS])
     p_ready = logistic(rc["log_odds_at_80"] + rc["age_effect"] * (age - 80) / 10
                        + rc["frailty_effect"] * np.log(pop.frailty[person] + 1e-9)
                        + rc["trend_per_year"] * year_idx + trust_lo[trust])
@@ -188,7 +188,7 @@ def readmission_probability(pop: Population, s: dict[str, np.ndarray], cfg) -> n
     rc = cfg["readmission"]
     year_idx = _year_index(s["dis"])
     los = s["dis"] - s["admit"]
-    trust_lo = np.array([rc["trust_log_odds"][t] for t in ("HST", "HFO", "HBE", "HFD", "HDS")])
+    trust_lo = np.array([rc["trust_log_odds"][t] for t in TRUSTS])
     som = (rc["somatic_base"] + rc["somatic_trend"] * year_idx
            + rc["frailty_effect"] * np.log(pop.frailty[s["person"]] + 1e-9)
            + rc["short_stay_effect"] * (los < 2) + rc["ready_effect"] * s["ready"])
