@@ -299,6 +299,27 @@ def test_the_connection_alone_stays_usable(tmp_path):
     con.close()
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_typed_tables_are_views_over_a_snapshot(tmp_path, fmt):
+    d = write_extract(tmp_path / "x", bad("episoder", 2, sektor="4"), fmt=fmt)
+    with readmit.open(d) as ex:
+        for f in d.iterdir():   # later changes to the source files do not matter
+            f.unlink()
+        objects = ex.con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                 "ORDER BY 1").fetchall()
+        assert objects == [("akuttkontakter", "VIEW"), ("episoder", "VIEW"),
+                           ("handlingsplaner", "VIEW"), ("pasienter", "VIEW"),
+                           ("rejects", "BASE TABLE")]
+        assert sorted(ex.con.execute("SELECT episode_lnr FROM episoder").fetchall()) == [
+            (1,), (3,)]
+        assert ex.con.execute("SELECT count(*) FROM pasienter").fetchall() == [(2,)]
+        temp = ex.con.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+        assert sorted(p.name for p in Path(temp).glob("*.parquet")) == [
+            "akuttkontakter.parquet", "episoder.parquet", "handlingsplaner.parquet",
+            "pasienter.parquet"]
+    assert not Path(temp).exists()
+
+
 def test_unknown_encoding_is_a_parameter_error(tmp_path):
     with pytest.raises(readmit.errors.ParameterError):
         readmit.open(write_extract(tmp_path), encoding="cp1252")

@@ -122,9 +122,8 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
         checks.append(_count(target * scale, float(june.get(trust, 0)),
                              f"readmitted ready-for-discharge patients, June 2019, {trust}"))
 
-    conc = con.sql(
-        f"SELECT * FROM mart_resource_concentration WHERE year = {int(last_year)}"
-    ).df().set_index("sector")
+    conc = con.sql("SELECT * FROM mart_resource_concentration WHERE year = $year",
+                   params={"year": int(last_year)}).df().set_index("sector")
     for col, target, label in (("top1_bed_share", 22, "1 %"), ("top5_bed_share", 50, "5 %"),
                                ("top10_bed_share", 66, "10 %")):
         checks.append(_share(target, 100 * conc.loc["somatic", col], 3.0,
@@ -166,8 +165,8 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
                 bool(more and earlier)))
 
     shared = con.sql(
-        f"SELECT count(*) FROM mart_frequent_callers WHERE year = {int(last_year)} AND frequent_both = 1"
-    ).fetchall()[0][0]
+        "SELECT count(*) FROM mart_frequent_callers WHERE year = $year AND frequent_both = 1",
+        params={"year": int(last_year)}).fetchall()[0][0]
     checks.append(_count(160 * scale, shared,
                          f"shared frequent users of AMK and legevakt {last_year} (>= 10 each)"))
 

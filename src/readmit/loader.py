@@ -7,6 +7,12 @@ in DuckDB SQL, and splits the rows into the typed tables of
 ``docs/CONTRACTS.md`` and a ``rejects`` table. Counts reconcile per file:
 ``read = kept + rejected``.
 
+The typed tables are views over typed Parquet snapshots that :func:`open`
+writes once, streaming, into the extract's temporary directory (removed on
+``close()`` or when the connection is garbage-collected), so the data lives on
+disk rather than in memory, and later changes to the source files do not
+affect an open extract. Only ``rejects`` is an in-memory table.
+
 A reject line is ``(file, row, column, reason)``; ``row`` is the 1-based data
 row of the file (header not counted). A row with several problems has one
 line per problem and counts once as rejected. Reasons start with a fixed
@@ -72,6 +78,10 @@ class Extract:
     con : duckdb.DuckDBPyConnection
         Holds ``episoder``, ``pasienter``, ``akuttkontakter``,
         ``handlingsplaner`` (empty when the file is absent) and ``rejects``.
+        The four typed tables are read-only views over typed Parquet snapshots
+        in the extract's temporary directory, written once by :func:`open`
+        (later changes to the source files do not affect them) and removed
+        with the directory on :meth:`close` or garbage collection.
     path : pathlib.Path
         The extract folder.
     counts : dict[str, dict[str, int]]
@@ -174,7 +184,7 @@ def open(extract_dir: str | os.PathLike, encoding: str | None = None) -> Extract
         pass  # in Jupyter without ipywidgets DuckDB refuses to touch the setting at all
     try:
         sources = _find_sources(con, path, enc)
-        counts = _Loader(con, sources).run()
+        counts = _Loader(con, sources, Path(temp_dir)).run()
         end_date = con.execute("SELECT max(utdato) FROM episoder").fetchall()[0][0]
     except BaseException:
         _close(con, temp_dir)
@@ -353,9 +363,12 @@ class _Params:
 class _Loader:
     """Stage, check and split the files of one extract on one connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, sources: dict[str, _Source]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, sources: dict[str, _Source],
+                 temp_dir: Path) -> None:
         self.con = con
         self.sources = sources
+        self.temp_dir = temp_dir
+        self.snapshot: dict[str, str] = {}         # table -> its staged Parquet file
         self.raw_kept: dict[str, set[str]] = {}   # table -> columns whose raw value is staged
         self.read: dict[str, int] = {}
         self.institutions = list(known_institutions())
@@ -364,7 +377,8 @@ class _Loader:
         return self.con.execute(query, params or {}).fetchall()
 
     def run(self) -> dict[str, dict[str, int]]:
-        self.sql('CREATE TEMP TABLE _rej (file VARCHAR, "row" BIGINT, "column" VARCHAR, '
+        # A permanent table from the start: the kept views read it.
+        self.sql('CREATE TABLE rejects (file VARCHAR, "row" BIGINT, "column" VARCHAR, '
                  "reason VARCHAR)")
         for table, src in self.sources.items():   # all structural faults before any check
             self._stage(src)
@@ -375,8 +389,8 @@ class _Loader:
             else:
                 cols = ", ".join(f"{_q(c.name)} {c.type}" for c in columns_for(table, []))
                 self.sql(f"CREATE TABLE {table} ({cols})")
-        self.sql("SET preserve_insertion_order = true")
-        self.sql('CREATE TABLE rejects AS SELECT file, "row", "column", reason FROM _rej '
+        self.sql("SET preserve_insertion_order = true")   # views bind ``rejects`` by name
+        self.sql('CREATE OR REPLACE TABLE rejects AS SELECT * FROM rejects '
                  'ORDER BY list_position($files, file), "row", "column", reason',
                  {"files": list(ALL_FILES)})
         self.sql("SET preserve_insertion_order = false")
@@ -388,14 +402,14 @@ class _Loader:
             counts[table] = {"read": self.read[table], "kept": kept, "rejected": rejected}
             if self.read[table] != kept + rejected:  # pragma: no cover - a loader bug
                 raise AssertionError(f"{table}: counts do not reconcile: {counts[table]}")
-        self.sql("DROP TABLE _rej")
         self.sql("DROP TABLE _rejected_persons")
         return counts
 
     # -- reading --------------------------------------------------------------------
     def _stage(self, src: _Source) -> None:
-        """Create ``_stg_<table>``: ``_row``, the typed columns and the raw values
-        of the columns whose conversion can fail (``"_raw_<name>"``)."""
+        """Write ``_row``, the typed columns and the raw values of the columns whose
+        conversion can fail (``"_raw_<name>"``) to ``<temp_dir>/<table>.parquet``,
+        and create the view ``_stg_<table>`` over it."""
         table, name = src.table, src.path.name
         p = _Params()
         if src.kind == "csv":
@@ -417,20 +431,21 @@ class _Loader:
             if col.type != s_type and col.type != "VARCHAR":
                 outer.append(_q(raw))
                 raw_kept.add(col.name)
-        query = (f"CREATE TABLE _stg_{table} AS SELECT {', '.join(outer)} "
-                 f"FROM (SELECT {', '.join(inner)} FROM {from_sql})")
-        try:
-            self.sql(query, p.values)
+        query = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {from_sql})"
+        staged = self.snapshot[table] = str(self.temp_dir / f"{table}.parquet")
+        try:   # streamed to disk: the typed rows are never all in memory
+            self.con.sql(query, params=p.values).write_parquet(staged, compression="lz4_raw")
         except duckdb.Error as exc:
             raise StructuralError(f"{name}: unreadable file ({_first_line(exc)})") from None
         self.sql(f"DROP TABLE IF EXISTS _csv_{table}")
+        self.con.read_parquet(staged).create_view(f"_stg_{table}", replace=True)
         self.raw_kept[table] = raw_kept
         if src.kind == "parquet":
             self.read[table] = self.sql(f"SELECT count(*) FROM _stg_{table}")[0][0]
 
     def _read_csv(self, src: _Source) -> None:
         """Read a CSV file as text into ``_csv_<table>`` (``_row`` and ``c0``, ``c1``, ...);
-        malformed lines go to ``_rej``."""
+        malformed lines go to ``rejects``."""
         table, name = src.table, src.path.name
         params = _csv.read_params(src.path, src.dialect, table)
         self.sql("SET preserve_insertion_order = true")   # rowid follows the file
@@ -456,7 +471,7 @@ class _Loader:
             # Data row of a malformed line: its line number minus the header. The good
             # rows fill the remaining numbers in order.
             # One reject line per malformed line (DuckDB reports each missing field).
-            self.sql(f"INSERT INTO _rej SELECT $file, line - 1, first.col, first.reason FROM ("
+            self.sql(f"INSERT INTO rejects SELECT $file, line - 1, first.col, first.reason FROM ("
                      f"SELECT line, arg_min({{'col': $names[TRY_CAST(substr(column_name, 2) "
                      f"AS BIGINT) + 1], 'reason': 'malformed CSV row: ' || CASE error_type "
                      f"WHEN 'TOO MANY COLUMNS' THEN 'too many fields' "
@@ -476,7 +491,7 @@ class _Loader:
 
     # -- checking -------------------------------------------------------------------
     def _check(self, src: _Source) -> None:
-        """Insert one ``_rej`` line per problem of ``_stg_<table>``."""
+        """Insert one ``rejects`` line per problem of ``_stg_<table>``."""
         table = src.table
         stg = f"_stg_{table}"
         p = _Params()
@@ -520,18 +535,20 @@ class _Loader:
                 "s.doddato < s.inndato",
                 f"(SELECT e._row, e.inndato, pa.doddato FROM {stg} e "
                 "JOIN pasienter pa ON pa.lopenr = e.lopenr) s")
-        self.sql("INSERT INTO _rej " + " UNION ALL ".join(parts), p.values)
+        self.sql("INSERT INTO rejects " + " UNION ALL ".join(parts), p.values)
 
     def _keep(self, src: _Source) -> None:
-        """Turn ``_stg_<table>`` into the typed table: delete the rows that have a
-        reject line, drop the helper columns and rename (no copy of the data)."""
+        """Create the typed view ``<table>`` over the staged Parquet file: the typed
+        columns of the rows without a reject line (no copy of the data)."""
         table, stg = src.table, f"_stg_{src.table}"
         if table == "pasienter":   # for "person rejected in pasienter"
             self.sql(f"CREATE TEMP TABLE _rejected_persons AS SELECT DISTINCT lopenr FROM {stg} "
-                     'WHERE lopenr IS NOT NULL AND _row IN (SELECT "row" FROM _rej WHERE file = $f)',
-                     {"f": table})
-        self.sql(f'DELETE FROM {stg} WHERE _row IN (SELECT "row" FROM _rej WHERE file = $f)',
-                 {"f": table})
-        for helper in ["_row"] + [f"_raw_{name}" for name in sorted(self.raw_kept[table])]:
-            self.sql(f"ALTER TABLE {stg} DROP COLUMN {_q(helper)}")
-        self.sql(f"ALTER TABLE {stg} RENAME TO {table}")
+                     'WHERE lopenr IS NOT NULL '
+                     'AND _row IN (SELECT "row" FROM rejects WHERE file = $f)', {"f": table})
+        query = f"SELECT {', '.join(_q(c.name) for c in src.columns)} FROM read_parquet($path)"
+        if self.sql("SELECT count(*) FROM rejects WHERE file = $f", {"f": table})[0][0]:
+            query += ' WHERE _row NOT IN (SELECT "row" FROM rejects WHERE file = $f)'
+        # the view keeps the bound values as constants (DuckDB writes them)
+        self.con.sql(query, params={"path": self.snapshot[table], "f": table}
+                     if "$f" in query else {"path": self.snapshot[table]}).create_view(table)
+        self.sql(f"DROP VIEW {stg}")

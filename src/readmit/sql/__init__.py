@@ -3,9 +3,11 @@
 The SQL lives in ``.sql`` files beside this module: ``staging/`` (typing,
 renaming), ``intermediate/`` (stays, links) and ``marts/`` (one relation per
 question). :func:`build` runs them in the order of ``build_order.txt`` and
-creates each under its file's name: staging models as views (they only
-rename and type), the others as tables. Parameters are written
-``$name`` in the SQL and bound at execution, never formatted into the text.
+creates each under its file's name: as a view when it is a staging model
+(they only rename and type) or its header says ``-- Materialized: view``,
+else as a table. Parameters are written ``$name`` in the SQL and bound at
+execution, never formatted into the text (a view keeps the bound values as
+typed constants; DuckDB writes them).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any
 import duckdb
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_MATERIALIZED = re.compile(r"^--\s*Materialized:\s*(view|table)\b", re.IGNORECASE | re.MULTILINE)
 _REFERENCE_TABLES = {
     "ref_icd10_chapters": "icd10_chapters.csv",
     "ref_elderly_groups": "elderly_groups.csv",
@@ -55,6 +58,23 @@ def parameters_of(sql: str) -> set[str]:
     """Names of the ``$parameters`` a SQL text uses (comments excluded)."""
     code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
     return set(_PARAM.findall(code))
+
+
+def materialization(filename: str, sql: str) -> str:
+    """``"view"`` or ``"table"``: the model's ``-- Materialized:`` header line, else
+    views for staging models and tables for the rest.
+
+    Examples
+    --------
+    >>> materialization("marts/m.sql", "-- m\n-- Materialized: view (cheap)\nSELECT 1")
+    'view'
+    >>> materialization("intermediate/i.sql", "SELECT 1")
+    'table'
+    """
+    found = _MATERIALIZED.search(sql)
+    if found:
+        return found.group(1).lower()
+    return "view" if filename.startswith("staging/") else "table"
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -112,9 +132,9 @@ def build(
         text = sql_text(filename)
         bound = {k: values[k] for k in parameters_of(text)}
         name = _model_name(filename)
-        if filename.startswith("staging/") and not bound:
-            # staging only types and renames: a view, so filters reach the source
-            con.execute(f'CREATE OR REPLACE VIEW "{name}" AS\n{text}')
+        if materialization(filename, text) == "view":
+            # a view, so filters reach the source; DuckDB stores bound values as constants
+            con.sql(text, params=bound).create_view(name, replace=True)
         else:
             con.execute(f'CREATE OR REPLACE TABLE "{name}" AS\n{text}', bound)
     return values

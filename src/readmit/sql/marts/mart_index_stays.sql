@@ -2,15 +2,18 @@
 -- Grain: one row per index stay (a stay that ends with the patient alive:
 -- uttilstand = 1 and no doddato on or before the discharge date), after the
 -- optional filters $min_age and $sector ('all' or NULL lists every sector).
--- readmitted: the first later acute stay (int_readmission_links) is admitted
--- at most $window_days * 24 h after discharge.
+-- Materialized: view over int_stays (a filter and a projection; the small
+-- ICD-10 lookup is the only join), so building it costs nothing and every
+-- query reads int_stays once.
+-- readmitted: the next acute stay (int_stays.next_acute_admitted_at) is
+-- admitted at most $window_days * 24 h after discharge.
 -- eligible (counted in rates): follow-up complete ($end_date, default the
 -- latest discharge in the extract, at least $window_days days after the
 -- discharge date) and not a death in the window without readmission
 -- (unless $keep_deaths).
 WITH codes AS (
-    -- each 3-character ICD-10 category in the data, with its chapter and
-    -- elderly-indicator group (a small range join, then equality joins)
+    -- each 3-character ICD-10 category of the main conditions, with its
+    -- chapter and elderly-indicator group
     SELECT d.category, c.chapter, g."group" AS elderly_group
     FROM (SELECT DISTINCT left(main_condition, 3) AS category FROM int_stays) AS d
     LEFT JOIN ref_icd10_chapters AS c ON d.category BETWEEN c.first AND c.last
@@ -23,22 +26,17 @@ bounds AS (
 index_stays AS (
     SELECT
         s.*,
-        p.death_date,
-        l.next_acute_stay_id,
-        l.next_acute_admitted_at IS NOT NULL
-            AND l.next_acute_admitted_at <= s.discharged_at + to_days(CAST($window_days AS INTEGER))
+        s.next_acute_admitted_at IS NOT NULL
+            AND s.next_acute_admitted_at <= s.discharged_at + to_days(CAST($window_days AS INTEGER))
             AS is_readmitted,
-        p.death_date IS NOT NULL
-            AND p.death_date <= s.discharge_date + CAST($window_days AS INTEGER)
+        s.death_date IS NOT NULL
+            AND s.death_date <= s.discharge_date + CAST($window_days AS INTEGER)
             AS is_died_in_window,
         date_diff('day', s.discharge_date, (SELECT end_date FROM bounds)) >= $window_days
-            AS has_follow_up,
-        l.next_acute_admitted_at
+            AS has_follow_up
     FROM int_stays AS s
-    JOIN int_readmission_links AS l USING (stay_id)
-    LEFT JOIN stg_persons AS p USING (person_id)
     WHERE s.discharge_status = 1
-      AND (p.death_date IS NULL OR p.death_date > s.discharge_date)
+      AND (s.death_date IS NULL OR s.death_date > s.discharge_date)
       AND (CAST($min_age AS INTEGER) IS NULL OR s.age >= CAST($min_age AS INTEGER))
       AND (CAST($sector AS VARCHAR) IS NULL OR CAST($sector AS VARCHAR) = 'all'
            OR s.sector = CAST($sector AS VARCHAR))
@@ -65,7 +63,6 @@ SELECT
                                                              AS eligible,
     -- attributes for grouping and modelling
     i.stay_id,
-    i.stay_seq,
     CASE WHEN i.is_readmitted THEN i.next_acute_stay_id END  AS readmission_stay_id,
     i.admission_date,
     i.discharge_date,

@@ -6,7 +6,6 @@
 SELECT
     s.stay_id,
     s.person_id,
-    s.stay_seq,
     year(s.discharge_date)  AS year,
     s.trust_id              AS "institusjonID",
     s.sector,
