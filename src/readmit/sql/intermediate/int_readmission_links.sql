@@ -12,7 +12,7 @@ WITH stays AS (
         person_id,
         discharged_at,
         CASE WHEN $follow_all_sectors THEN 'all' ELSE sector END AS follow_group
-    FROM int_stay_spans
+    FROM int_stays
 ),
 acute AS (
     SELECT
@@ -20,7 +20,7 @@ acute AS (
         person_id,
         admitted_at,
         CASE WHEN $follow_all_sectors THEN 'all' ELSE sector END AS follow_group
-    FROM int_stay_spans
+    FROM int_stays
     WHERE urgency IN (1, 2, 3)
 )
 SELECT

@@ -2,8 +2,9 @@
 -- Grain: one row per inpatient episode (care_level = 1), with the stay it
 -- belongs to: stay_id, the episode_id of the stay's first episode (unique in
 -- the extract). Day and outpatient contacts never form or join stays.
--- Materialized: view (narrow: keys, times, DRG weight, and the sector and
--- urgency of each episode); int_stay_spans reads it once.
+-- Materialized: view; int_stays reads it once. It carries the attributes
+-- int_stays takes from a stay's first and last episodes, so no join back to
+-- the episodes is needed.
 --
 -- In each person's episodes ordered by (admitted_at, discharged_at,
 -- episode_id), an episode starts a new stay unless it is admitted less than
@@ -16,7 +17,9 @@
 -- they are their own stay. Only the episodes of longer stays need a second,
 -- small window pass to find the episode that started their stay.
 WITH inpatient AS (
-    SELECT person_id, episode_id, admitted_at, discharged_at, cost_weight, sector, urgency
+    SELECT person_id, episode_id, admitted_at, discharged_at, cost_weight, sector, urgency,
+           from_place, age, sex, municipality, main_condition,
+           trust_id, to_place, discharge_status, ready_date
     FROM stg_episodes
     WHERE care_level = 1
 ),
@@ -33,7 +36,7 @@ ordered AS (
 ),
 flagged AS MATERIALIZED (
     SELECT
-        person_id, episode_id, admitted_at, discharged_at, cost_weight, sector, urgency,
+        * EXCLUDE (previous_max_discharge, max_discharge_so_far, next_admitted_at),
         previous_max_discharge IS NULL
             OR admitted_at >= previous_max_discharge
                               + to_microseconds(CAST($transfer_hours * 3600000000 AS BIGINT))

@@ -5,47 +5,44 @@
 -- Admission = first admission, discharge = latest discharge. Urgency,
 -- fraSted, age, sex, municipality, sector and main condition come from the
 -- first episode (its episode_id is the stay_id); trust, tilSted, uttilstand
--- and utskrklardato from the episode that ends last (int_stay_spans), so a
--- transfer is attributed to the trust that discharged the patient. Also the
--- person's death date (pasienter.doddato) and the next acute stay
--- (int_readmission_links), whatever the readmission window.
-WITH last_episodes AS (
-    -- the last episode of each stay of more than one episode
-    SELECT episode_id, trust_id, to_place, discharge_status, ready_date
-    FROM stg_episodes
-    WHERE episode_id IN (SELECT last_episode_id FROM int_stay_spans WHERE n_episodes > 1)
+-- and utskrklardato from the episode that ends last (ties: the later one in
+-- admission order), so a transfer is attributed to the trust that
+-- discharged the patient. A one-episode stay (most stays) is its episode,
+-- copied; only the episodes of longer stays are grouped.
+WITH episodes AS MATERIALIZED (
+    SELECT * FROM int_stay_episodes
 ),
-first_episodes AS (
-    -- inpatient episodes only: the hash join then holds half the extract
-    SELECT * FROM stg_episodes WHERE care_level = 1
+longer AS (
+    -- stays of two or more episodes
+    SELECT
+        stay_id,
+        any_value(person_id)                                   AS person_id,
+        min(admitted_at)                                       AS admitted_at,
+        max(discharged_at)                                     AS discharged_at,
+        any_value({'sector': sector, 'urgency': urgency, 'from_place': from_place, 'age': age,
+                   'sex': sex, 'municipality': municipality, 'main_condition': main_condition})
+            FILTER (WHERE starts_stay)                         AS f,
+        arg_max({'trust_id': trust_id, 'to_place': to_place, 'discharge_status': discharge_status,
+                 'ready_date': ready_date},
+                {'discharged_at': discharged_at, 'admitted_at': admitted_at,
+                 'episode_id': episode_id})                    AS l,
+        CAST(count(*) AS INTEGER)                              AS n_episodes,
+        sum(cost_weight)                                       AS cost_weight
+    FROM episodes
+    WHERE NOT (starts_stay AND ends_stay)
+    GROUP BY stay_id
 ),
 stays AS (
-    SELECT
-        s.stay_id,
-        s.person_id,
-        s.admitted_at,
-        s.discharged_at,
-        f.sector,
-        f.urgency,
-        f.from_place,
-        f.age,
-        f.sex,
-        f.municipality,
-        f.main_condition,
-        CASE WHEN s.n_episodes = 1 THEN f.trust_id ELSE l.trust_id END                 AS trust_id,
-        CASE WHEN s.n_episodes = 1 THEN f.to_place ELSE l.to_place END                 AS to_place,
-        CASE WHEN s.n_episodes = 1 THEN f.discharge_status ELSE l.discharge_status END AS discharge_status,
-        CASE WHEN s.n_episodes = 1 THEN f.ready_date ELSE l.ready_date END             AS ready_date,
-        s.n_episodes,
-        s.cost_weight,
-        k.next_acute_stay_id,
-        k.next_acute_admitted_at,
-        p.death_date
-    FROM int_stay_spans AS s
-    JOIN first_episodes AS f ON f.episode_id = s.stay_id
-    LEFT JOIN last_episodes AS l ON l.episode_id = s.last_episode_id
-    LEFT JOIN int_readmission_links AS k ON k.stay_id = s.stay_id
-    LEFT JOIN stg_persons AS p ON p.person_id = s.person_id
+    SELECT stay_id, person_id, admitted_at, discharged_at, sector, urgency, from_place, age, sex,
+           municipality, main_condition, trust_id, to_place, discharge_status, ready_date,
+           1 AS n_episodes, cost_weight
+    FROM episodes
+    WHERE starts_stay AND ends_stay
+    UNION ALL
+    SELECT stay_id, person_id, admitted_at, discharged_at, f.sector, f.urgency, f.from_place, f.age,
+           f.sex, f.municipality, f.main_condition, l.trust_id, l.to_place, l.discharge_status,
+           l.ready_date, n_episodes, cost_weight
+    FROM longer
 )
 SELECT
     *,

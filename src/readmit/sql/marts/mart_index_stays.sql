@@ -2,11 +2,11 @@
 -- Grain: one row per index stay (a stay that ends with the patient alive:
 -- uttilstand = 1 and no doddato on or before the discharge date), after the
 -- optional filters $min_age and $sector ('all' or NULL lists every sector).
--- Materialized: view over int_stays (a filter and a projection; the small
--- ICD-10 lookup is the only join), so building it costs nothing and every
--- query reads int_stays once.
--- readmitted: the next acute stay (int_stays.next_acute_admitted_at) is
--- admitted at most $window_days * 24 h after discharge.
+-- Materialized: view over int_stays, int_readmission_links, stg_persons
+-- (death date) and the ICD-10 lookup, so building it costs nothing, no
+-- second wide table is held, and every query reads int_stays once.
+-- readmitted: the next acute stay (int_readmission_links) is admitted at
+-- most $window_days * 24 h after discharge.
 -- eligible (counted in rates): follow-up complete ($end_date, default the
 -- latest discharge in the extract, at least $window_days days after the
 -- discharge date) and not a death in the window without readmission
@@ -23,6 +23,12 @@ bounds AS (
     SELECT coalesce(CAST($end_date AS DATE), max(discharge_date)) AS end_date
     FROM stg_episodes
 ),
+stays AS (
+    SELECT s.*, k.next_acute_stay_id, k.next_acute_admitted_at, p.death_date
+    FROM int_stays AS s
+    LEFT JOIN int_readmission_links AS k ON k.stay_id = s.stay_id
+    LEFT JOIN stg_persons AS p ON p.person_id = s.person_id
+),
 index_stays AS (
     SELECT
         s.*,
@@ -34,7 +40,7 @@ index_stays AS (
             AS is_died_in_window,
         date_diff('day', s.discharge_date, (SELECT end_date FROM bounds)) >= $window_days
             AS has_follow_up
-    FROM int_stays AS s
+    FROM stays AS s
     WHERE s.discharge_status = 1
       AND (s.death_date IS NULL OR s.death_date > s.discharge_date)
       AND (CAST($min_age AS INTEGER) IS NULL OR s.age >= CAST($min_age AS INTEGER))
