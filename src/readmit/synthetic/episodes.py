@@ -56,6 +56,12 @@ def stay_episodes(rng, pop: Population, s, death: np.ndarray, start_year: int) -
     start = s["admit"][stay] + frac_start * length[stay] + gap
     end = np.maximum(s["admit"][stay] + frac_end * length[stay], start + 1 / 24)
     end = np.where(last, np.maximum(s["dis"][stay], start), end)
+    # a stay that ends in death ends with its last episode; a transfer gap can
+    # push that episode past the stay's planned discharge (even past midnight),
+    # so the death moves with it (updates ``death`` in place, as the later
+    # tables read it)
+    dies = last & died[stay]
+    np.maximum.at(death, s["person"][stay][dies], end[dies])
 
     home = s["trust"][stay]
     trust = np.where(((tt == 2) | (tt == 4) | (tt == 3)) & (k == 1), 2, home)  # 2 = HBE
