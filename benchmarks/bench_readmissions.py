@@ -5,9 +5,9 @@
     .venv/bin/python benchmarks/bench_readmissions.py --generator numpy
 
 Writes (or reuses) an extract under --dir, then runs each implementation in its
-own subprocess (so peak RSS is its own): DuckDB = ``readmit.open`` +
-the SQL models up to ``mart_index_stays`` (``--repeat`` times); pandas = reading the Parquet files into
-typed frames + ``benchmarks/pandas_readmissions.index_stays``. Reports wall
+own subprocess (so peak RSS is its own): DuckDB = ``readmit.open`` + the SQL
+models up to ``mart_index_stays`` (``--repeat`` times); pandas = reading the
+Parquet files into typed frames + ``benchmarks/pandas_readmissions.index_stays``. Reports wall
 clock (load and rule separately), peak RSS (``ru_maxrss``), and checks that the
 two give the same rows. Not a test.
 

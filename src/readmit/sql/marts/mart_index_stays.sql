@@ -3,8 +3,8 @@
 -- uttilstand = 1 and no doddato on or before the discharge date), after the
 -- optional filters $min_age and $sector ('all' or NULL lists every sector).
 -- Materialized: view over int_stays, int_readmission_links, stg_persons
--- (death date) and the ICD-10 lookup, so building it costs nothing, no
--- second wide table is held, and every query reads int_stays once.
+-- (death date) and the ICD-10 lookup, so building it costs nothing and no
+-- second wide table is held; every query of it does these joins again.
 -- readmitted: the next acute stay (int_readmission_links) is admitted at
 -- most $window_days * 24 h after discharge.
 -- eligible (counted in rates): follow-up complete ($end_date, default the
