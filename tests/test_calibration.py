@@ -23,11 +23,11 @@ def built(tmp_path_factory):
     generate_extract(out, seed=2020, scale=SCALE, years=(2014, 2019))
     with readmit.open(out) as ex:
         checks = {c.figure: c for c in calibration_checks(ex)}
-        summary = ex.con.sql(
+        summary = readmit.Readmissions(ex).frame(
             """SELECT year, "institusjonID", mean_los_days, bed_days, n_stays,
                       n_ready_stays, ukp_days
                FROM mart_stay_summary
-               WHERE sector = 'somatic' AND year BETWEEN 2014 AND 2019""").df()
+               WHERE sector = 'somatic' AND year BETWEEN 2014 AND 2019""")
     return checks, summary
 
 

@@ -1,26 +1,37 @@
 """readmit: hospital readmissions and frequent users in Norwegian health services.
 
-Read an NPR-shaped extract into DuckDB with :func:`readmit.open`, then ask it
-questions::
+Open an NPR-shaped extract with :func:`readmit.open`, bind the readmission
+rule once with :class:`readmit.Readmissions`, and ask it questions; every
+answer is a pandas DataFrame, with a plotly figure beside it.
 
-    >>> import readmit
-    >>> ex = readmit.open("data/synthetic/helse-vest")      # doctest: +SKIP
-    >>> readmit.readmission_rates(ex, by=["year"])           # doctest: +SKIP
+Examples
+--------
+>>> import readmit
+>>> ex = readmit.open(readmit.datasets.example_extract())
+>>> r = readmit.Readmissions(ex)
+>>> r.rates(by="sector")["sector"].tolist()
+['somatic', 'tsb', 'vop']
+>>> ex.close()
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from readmit.errors import StructuralError  # noqa: E402
+from readmit import datasets  # noqa: E402
+from readmit.errors import ParameterError, ReadmitError, StructuralError  # noqa: E402
 from readmit.loader import Extract, open  # noqa: E402,A004
+from readmit.readmissions import (index_stays, readmission_burden,  # noqa: E402
+                                  readmission_rates)
+from readmit.rule import Readmissions  # noqa: E402
 
-__all__ = ["Extract", "StructuralError", "open", "__version__"]
+__all__ = [
+    "open", "Extract", "Readmissions", "datasets",
+    "ReadmitError", "StructuralError", "ParameterError",
+    # deprecated functions of 0.1: use Readmissions
+    "index_stays", "readmission_rates", "readmission_burden",
+    "__version__",
+]
 
 
-def __getattr__(name: str):
-    # Analyses are imported lazily so `import readmit` stays cheap.
-    if name in {"index_stays", "readmission_rates", "readmission_burden"}:
-        from readmit import readmissions
-
-        return getattr(readmissions, name)
-    raise AttributeError(f"module 'readmit' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted(__all__)

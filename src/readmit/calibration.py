@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from readmit.readmissions import build_index_stays, rates_of_built
+from readmit.cli.common import output_path
+from readmit.rule import Readmissions, rates_table
 
 HELSE_VEST_PERSONS_2019 = 167_563
 
@@ -77,14 +79,13 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
     -------
     list of Check
     """
-    con = extract.con
-    build_index_stays(extract, upto="mart_frequent_callers")
-    rates = rates_of_built(con, ["sector", "year"])
-    rates_trust = rates_of_built(con, ["sector", "year", "institusjonID"])
+    r = Readmissions(extract)
+    rates = rates_table(r, ["sector", "year"], drop_empty=True)
+    rates_trust = rates_table(r, ["sector", "year", "institusjonID"], drop_empty=True)
     som = rates[rates.sector == "somatic"].set_index("year")
     checks: list[Check] = []
 
-    persons = con.sql("SELECT year, n_persons FROM mart_persons_discharged").df().set_index("year")
+    persons = r.sql("SELECT year, n_persons FROM mart_persons_discharged").df().set_index("year")
     last_year = 2019 if 2019 in persons.index else int(persons.index.max())
     if scale is None:
         scale = recorded_scale(extract.path)
@@ -105,7 +106,7 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
     if len(vop):
         checks.append(_share(13.7, 100 * float(vop.rate.iloc[0]), 0.3, "VOP 30-day readmission share 2018"))
 
-    summary = con.sql("SELECT * FROM mart_stay_summary WHERE sector = 'somatic'").df()
+    summary = r.sql("SELECT * FROM mart_stay_summary WHERE sector = 'somatic'").df()
     summary = summary[summary.year <= last_year]
     checks.append(_trend("mean length of stay (somatic) 2014-2019", summary, "mean_los_days", rising=False))
     checks.append(_trend("stays with a ready-for-discharge date", summary, "n_ready_stays", rising=True))
@@ -114,7 +115,7 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
     checks.append(_count(HELSE_VEST_PERSONS_2019 * scale, persons.loc[last_year, "n_persons"],
                          f"persons discharged from inpatient stays {last_year}"))
 
-    june = con.sql(
+    june = r.sql(
         """SELECT "institusjonID", count(DISTINCT lopenr) AS n FROM mart_ready_readmitted
            WHERE year = 2019 AND month = 6 AND sector = 'somatic' GROUP BY ALL"""
     ).df().set_index("institusjonID")["n"]
@@ -122,7 +123,7 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
         checks.append(_count(target * scale, float(june.get(trust, 0)),
                              f"readmitted ready-for-discharge patients, June 2019, {trust}"))
 
-    conc = con.sql("SELECT * FROM mart_resource_concentration WHERE year = $year",
+    conc = r.sql("SELECT * FROM mart_resource_concentration WHERE year = $year",
                    params={"year": int(last_year)}).df().set_index("sector")
     for col, target, label in (("top1_bed_share", 22, "1 %"), ("top5_bed_share", 50, "5 %"),
                                ("top10_bed_share", 66, "10 %")):
@@ -131,7 +132,7 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
     checks.append(_share(75, 100 * conc.loc["vop", "top10_bed_share"], 3.0,
                          f"VOP bed days used by the top 10 % of VOP patients {last_year}"))
 
-    dead = con.sql(
+    dead = r.sql(
         """WITH first AS (
                SELECT lopenr, arg_min(died_within, discharge_date) AS died
                FROM mart_ready_readmitted
@@ -141,12 +142,12 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
     checks.append(_share(60, 100 * (dead or 0), 3.0,
                          "readmitted ready-for-discharge patients dead 7 months after discharge"))
 
-    ready = rates_of_built(con, ["sector", "ready_for_discharge"])
-    ready = ready[(ready.sector == "somatic") & (ready.ready_for_discharge == 1)]
+    ready = rates_table(r, ["sector", "ready_for_discharge"], drop_empty=True)
+    ready = ready[(ready.sector == "somatic") & (ready.ready_for_discharge)]
     checks.append(_share(20.0, 100 * float(ready.rate.iloc[0]), 0.3,
                          "30-day readmission among ready-for-discharge stays (all years)"))
 
-    psych = con.sql(
+    psych = r.sql(
         """SELECT sector, los_days < 7 AS short,
                   avg(readmitted) FILTER (WHERE eligible = 1) AS rate,
                   median(days_to_readmission) FILTER (WHERE eligible = 1) AS median_days
@@ -164,14 +165,14 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
                 f"median {p.loc[True, 'median_days']:.0f} vs {p.loc[False, 'median_days']:.0f} days",
                 bool(more and earlier)))
 
-    shared = con.sql(
+    shared = r.sql(
         "SELECT count(*) FROM mart_frequent_callers WHERE year = $year AND frequent_both = 1",
         params={"year": int(last_year)}).fetchall()[0][0]
     checks.append(_count(160 * scale, shared,
                          f"shared frequent users of AMK and legevakt {last_year} (>= 10 each)"))
 
-    pop = con.sql("SELECT count(*), sum(population) FROM ref_kommuner").fetchall()[0]
-    in_extract = con.sql("SELECT count(DISTINCT komnr) FROM pasienter").fetchall()[0][0]
+    pop = r.sql("SELECT count(*), sum(population) FROM ref_kommuner").fetchall()[0]
+    in_extract = r.sql("SELECT count(DISTINCT komnr) FROM pasienter").fetchall()[0][0]
     checks.append(Check("population of Helse Vest (reference data)", "about 1.12 million in 66 municipalities",
                         f"{pop[1]:,} in {pop[0]} ({in_extract} in the extract)",
                         abs(pop[1] - 1.12e6) <= 0.05 * 1.12e6 and pop[0] == 66 and in_extract == 66))
@@ -206,9 +207,9 @@ def calibration_markdown(checks: list[Check], extract_dir: str) -> str:
 
 def calibration_command(args: argparse.Namespace) -> int:
     """``readmit calibration``: print (and optionally write) the table."""
-    import readmit
+    from readmit.cli.common import open_extract
 
-    with readmit.open(args.extract_dir) as ex:
+    with open_extract(args) as ex:
         checks = calibration_checks(ex)
     if args.json:
         print(json.dumps([asdict(c) for c in checks], indent=2))
@@ -219,5 +220,11 @@ def calibration_command(args: argparse.Namespace) -> int:
             print(f"{mark} {c.figure:<{width}}  target {c.target:<38} achieved {c.achieved}")
         print(f"{sum(c.ok for c in checks)} of {len(checks)} targets met")
     if args.markdown:
-        Path(args.markdown).write_text(calibration_markdown(checks, args.extract_dir), "utf-8")
+        path = output_path(args.markdown)
+        path.write_text(calibration_markdown(checks, args.extract_dir), "utf-8")
+        print(f"wrote {path}")
+    missed = sum(not c.ok for c in checks)
+    if missed:
+        print(f"readmit calibration: {missed} of {len(checks)} targets missed", file=sys.stderr)
+        return 1
     return 0

@@ -102,6 +102,8 @@ class Extract:
         self.path = path
         self.counts = counts
         self.end_date = end_date
+        #: schema -> models built there (see readmit.Readmissions)
+        self._built_models: dict[str, set[str]] = {}
         # The temporary directory goes with the connection (even if only ``con`` is kept).
         self._remove_temp = weakref.finalize(con, shutil.rmtree, temp_dir, True)
 

@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from readmit.figures import PALETTE
 from readmit.savings.model import OUTCOMES
 from readmit.savings.montecarlo import Simulation
 
 MILLION = 1e6
 #: Colour-blind-safe palette (Okabe-Ito).
-COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+COLOURS = PALETTE
 _LAYOUT = dict(template="plotly_white", font=dict(size=14), height=460, separators=". ",
                margin=dict(l=80, r=40, t=80, b=70), hoverlabel=dict(font_size=13))
 

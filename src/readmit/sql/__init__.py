@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MATERIALIZED = re.compile(r"^--\s*Materialized:\s*(view|table)\b", re.IGNORECASE | re.MULTILINE)
 _REFERENCE_TABLES = {
     "ref_icd10_chapters": "icd10_chapters.csv",
@@ -38,6 +39,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "follow_all_sectors": False,
     "keep_deaths": False,
     "end_date": None,
+    "first_year": None,
+    "last_year": None,
     "mortality_days": 213,
     "frequent_contacts": 10,
 }
@@ -61,7 +64,7 @@ def parameters_of(sql: str) -> set[str]:
 
 
 def materialization(filename: str, sql: str) -> str:
-    """``"view"`` or ``"table"``: the model's ``-- Materialized:`` header line, else
+    r"""``"view"`` or ``"table"``: the model's ``-- Materialized:`` header line, else
     views for staging models and tables for the rest.
 
     Examples
@@ -78,33 +81,88 @@ def materialization(filename: str, sql: str) -> str:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``ref_*`` tables from the CSV files shipped in ``readmit/reference``."""
+    """Create the ``ref_*`` tables in ``main`` from the CSV files shipped in
+    ``readmit/reference`` (once per connection)."""
     ref = resources.files("readmit").joinpath("reference")
+    have = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+        "AND database_name = current_database()").fetchall()}
     for table, filename in _REFERENCE_TABLES.items():
+        if table in have:
+            continue
         with resources.as_file(ref.joinpath(filename)) as path:
             con.execute(
-                f'CREATE OR REPLACE TABLE "{table}" AS '
+                f'CREATE OR REPLACE TABLE main."{table}" AS '
                 "SELECT * FROM read_csv($path, header = true, all_varchar = false)",
                 {"path": str(path)},
             )
+
+
+def dependencies() -> dict[str, set[str]]:
+    """Each model's name -> the models its SQL reads (from its text, comments excluded).
+
+    Examples
+    --------
+    >>> sorted(dependencies()["int_stays"])
+    ['int_stay_episodes']
+    """
+    order = [_model_name(f) for f in build_order()]
+    names = set(order)
+    deps: dict[str, set[str]] = {}
+    for filename in build_order():
+        code = "\n".join(line.split("--", 1)[0] for line in sql_text(filename).splitlines())
+        words = set(_WORD.findall(code))
+        deps[_model_name(filename)] = (words & names) - {_model_name(filename)}
+    return deps
+
+
+def required_models(models: Iterable[str]) -> list[str]:
+    """``models`` and every model they read, directly or not, in build order.
+
+    Examples
+    --------
+    >>> required_models(["int_stays"])
+    ['stg_episodes', 'int_stay_episodes', 'int_stays']
+    """
+    deps = dependencies()
+    unknown = sorted(set(models) - set(deps))
+    if unknown:
+        raise ValueError(f"unknown SQL models: {unknown}")
+    wanted: set[str] = set()
+    todo = list(models)
+    while todo:
+        name = todo.pop()
+        if name not in wanted:
+            wanted.add(name)
+            todo.extend(deps[name])
+    return [_model_name(f) for f in build_order() if _model_name(f) in wanted]
 
 
 def build(
     con: duckdb.DuckDBPyConnection,
     params: Mapping[str, Any] | None = None,
     models: Iterable[str] | None = None,
+    *,
+    schema: str = "main",
+    built: set[str] | None = None,
 ) -> dict[str, Any]:
-    """Materialise the SQL models in build order.
+    """Materialise SQL models, and the models they read, in build order.
 
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
-        A connection holding the loader's typed source tables.
+        A connection holding the loader's typed source tables (in ``main``).
     params : mapping, optional
         Overrides of :data:`DEFAULT_PARAMS`.
     models : iterable of str, optional
-        Build only up to (and including) the last of these model names;
-        default: everything.
+        The models wanted; those they read are built first. Default: all.
+    schema : str
+        The DuckDB schema the models are created in (created if needed).
+        Source and ``ref_*`` tables stay in ``main``; a model's SQL names
+        other models without a schema and finds them in its own.
+    built : set of str, optional
+        Models already built in ``schema`` with the same ``params``: they are
+        skipped, and the names of the models built now are added to it.
 
     Returns
     -------
@@ -113,31 +171,47 @@ def build(
 
     Examples
     --------
-    >>> import duckdb
-    >>> from readmit import sql
-    >>> sorted(sql.parameters_of("SELECT 1 WHERE x < $window_days -- $not_this"))
-    ['window_days']
+    >>> import readmit
+    >>> from readmit.datasets import example_extract
+    >>> with readmit.open(example_extract()) as ex:
+    ...     done = set()
+    ...     _ = build(ex.con, models=["int_stays"], schema="demo", built=done)
+    ...     sorted(done)
+    ['int_stay_episodes', 'int_stays', 'stg_episodes']
     """
     values = {**DEFAULT_PARAMS, **(params or {})}
     unknown = set(values) - set(DEFAULT_PARAMS)
     if unknown:
         raise ValueError(f"unknown SQL parameters: {sorted(unknown)}")
     load_reference(con)
-    order = build_order()
-    if models is not None:
-        wanted = set(models)
-        last = max(i for i, f in enumerate(order) if _model_name(f) in wanted)
-        order = order[: last + 1]
-    for filename in order:
-        text = sql_text(filename)
-        bound = {k: values[k] for k in parameters_of(text)}
-        name = _model_name(filename)
-        if materialization(filename, text) == "view":
-            # a view, so filters reach the source; DuckDB stores bound values as constants
-            con.sql(text, params=bound).create_view(name, replace=True)
-        else:
-            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS\n{text}', bound)
+    names = required_models(models) if models is not None else \
+        [_model_name(f) for f in build_order()]
+    files = {_model_name(f): f for f in build_order()}
+    done = built if built is not None else set()
+    old_path = con.execute("SELECT current_setting('search_path')").fetchall()[0][0]
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)}")
+    con.execute("SET search_path = $path", {"path": f"{schema},main"})
+    try:
+        for name in names:
+            if name in done:
+                continue
+            filename = files[name]
+            text = sql_text(filename)
+            bound = {k: values[k] for k in parameters_of(text)}
+            if materialization(filename, text) == "view":
+                # a view, so filters reach the source; DuckDB stores bound values as constants
+                con.sql(text, params=bound).create_view(name, replace=True)   # in $schema
+            else:
+                con.execute(f"CREATE OR REPLACE TABLE {_ident(schema)}.{_ident(name)} AS\n{text}",
+                            bound)
+            done.add(name)
+    finally:
+        con.execute("SET search_path = $path", {"path": old_path or "main"})
     return values
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _model_name(filename: str) -> str:

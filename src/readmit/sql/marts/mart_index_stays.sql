@@ -1,7 +1,8 @@
 -- mart_index_stays
 -- Grain: one row per index stay (a stay that ends with the patient alive:
 -- uttilstand = 1 and no doddato on or before the discharge date), after the
--- optional filters $min_age and $sector ('all' or NULL lists every sector).
+-- optional filters $min_age, $sector ('all' or NULL lists every sector) and
+-- discharge years $first_year..$last_year (NULL: no bound).
 -- Materialized: view over int_stays, int_readmission_links, stg_persons
 -- (death date) and the ICD-10 lookup, so building it costs nothing and no
 -- second wide table is held; every query of it does these joins again.
@@ -46,6 +47,10 @@ index_stays AS (
       AND (CAST($min_age AS INTEGER) IS NULL OR s.age >= CAST($min_age AS INTEGER))
       AND (CAST($sector AS VARCHAR) IS NULL OR CAST($sector AS VARCHAR) = 'all'
            OR s.sector = CAST($sector AS VARCHAR))
+      AND (CAST($first_year AS INTEGER) IS NULL
+           OR year(s.discharge_date) >= CAST($first_year AS INTEGER))
+      AND (CAST($last_year AS INTEGER) IS NULL
+           OR year(s.discharge_date) <= CAST($last_year AS INTEGER))
 )
 SELECT
     i.person_id                                              AS lopenr,

@@ -1,0 +1,83 @@
+"""The ``readmit`` command line.
+
+Each command is thin: it parses its options (registered by the modules of
+this package) and calls the library. :func:`main` is the command boundary:
+a :class:`readmit.errors.ReadmitError`, a file that cannot be read or
+written, or a missing optional package becomes one line on stderr and exit
+code 2 — never a traceback.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+from readmit.cli.common import HelpFormatter, Parser
+from readmit.errors import ReadmitError
+
+__all__ = ["main"]
+
+#: The modules that register commands, in the order ``readmit --help`` lists them.
+COMMAND_MODULES = (
+    "readmit.cli.extract",
+    "readmit.cli.readmissions",
+    "readmit.cli.analyse",
+    "readmit.cli.savings",
+)
+
+#: Optional packages, and the extra that installs them.
+OPTIONAL = {"jupytext": "notebooks", "papermill": "notebooks", "nbformat": "notebooks",
+            "nbclient": "notebooks", "ipykernel": "notebooks", "jupyterlab": "notebooks"}
+
+
+def parser() -> Parser:
+    """The whole command line's parser."""
+    from readmit import __version__
+
+    p = Parser(prog="readmit", formatter_class=HelpFormatter,
+               description="Readmissions and frequent users in NPR-shaped extracts "
+                           "(Norwegian Patient Registry deliveries).",
+               epilog="Run 'readmit COMMAND --help' for a command's options.")
+    p.add_argument("--version", action="version", version=f"readmit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                           parser_class=Parser)
+
+    def add(name: str, target: str, help: str, description: str | None = None) -> Parser:
+        sp = sub.add_parser(name, help=help, description=description or help.replace("%%", "%"),
+                            formatter_class=HelpFormatter)
+        sp.set_defaults(_target=target)
+        return sp
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(add)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = parser().parse_args(argv)
+    command = f"readmit {args.command}"
+    try:
+        module_name, _, func_name = args._target.partition(":")
+        handler = getattr(importlib.import_module(module_name), func_name)
+        return int(handler(args) or 0)
+    except ReadmitError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").split(".")[0]
+        if top not in OPTIONAL:
+            raise
+        print(f"{command}: needs the optional package {top}; install it with "
+              f"pip install 'readmit[{OPTIONAL[top]}]' (make test or make lab do this)",
+              file=sys.stderr)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"{command}: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted", file=sys.stderr)
+        return 130
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""What every command shares: options, opening an extract, writing a table.
+
+Commands stay thin: they parse, call the library, and hand the result to
+:func:`write_table` (aggregate tables, suppressed by default) or
+:func:`write_person_table` (person-level rows for the secure server).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from readmit.errors import ParameterError
+
+#: Said by every command that writes person-level rows.
+SECURE_SERVER_NOTE = ("Person-level output: it must stay inside the secure server "
+                      "(never in a report, an e-mail or a shared folder).")
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """An option's default appended to its help line
+    unless the help already says it or there is none to say."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if ("default" in text or default in (None, False, argparse.SUPPRESS)
+                or action.option_strings == [] or isinstance(default, (list, tuple))):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+# ------------------------------------------------------------------ options
+def add_extract_options(p: argparse.ArgumentParser) -> None:
+    """EXTRACT_DIR and how it is read."""
+    p.add_argument("extract_dir", metavar="EXTRACT_DIR",
+                   help="the extract folder (episoder, pasienter, ... as .parquet or .csv)")
+    p.add_argument("--encoding", choices=["utf-8", "latin-1"], default=None,
+                   help="encoding of CSV files (default: detected per file)")
+
+
+def add_rule_options(p: argparse.ArgumentParser) -> None:
+    """The readmission rule's parameters (definitions.md), as options."""
+    g = p.add_argument_group("the readmission rule (definitions.md)")
+    g.add_argument("--window-days", type=int, default=30,
+                   help="a readmission is admitted at most this many days (x 24 h) after discharge")
+    g.add_argument("--transfer-hours", type=float, default=8.0,
+                   help="episodes less than this many hours apart form one stay (hours)")
+    g.add_argument("--min-age", type=int, default=None,
+                   help="only index stays of patients at least this old, in years "
+                        "(67: the elderly indicator; default: all ages)")
+    g.add_argument("--sector", choices=["somatic", "vop", "tsb", "all"], default=None,
+                   help="only index stays of this sector; 'all' follows readmissions across "
+                        "sectors (default: every sector, each followed within itself)")
+    g.add_argument("--keep-deaths", action="store_true",
+                   help="keep index stays whose patient died in the window, as not readmitted "
+                        "(default: left out, as the national indicator does)")
+    g.add_argument("--end-date", default=None, metavar="YYYY-MM-DD",
+                   help="end of the data (default: the latest discharge in the extract)")
+    g.add_argument("--years", default=None, metavar="YYYY-YYYY",
+                   help="only index stays discharged in these years (default: all)")
+
+
+def rule_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of :class:`readmit.Readmissions` from the options."""
+    return {
+        "window_days": args.window_days, "transfer_hours": args.transfer_hours,
+        "min_age": args.min_age, "sector": args.sector, "keep_deaths": args.keep_deaths,
+        "end_date": args.end_date, "years": args.years,
+    }
+
+
+def add_out_option(p: argparse.ArgumentParser, *, required: bool = False,
+                   what: str = "CSV file to write") -> None:
+    p.add_argument("--out", required=required, default=None, metavar="FILE",
+                   help=what + ("" if required else
+                                " (default: print the table instead); its folder is created"))
+
+
+def add_suppress_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-suppress", action="store_true",
+                   help="write counts 1-4 and what is computed from them as they are, "
+                        "for your own work inside the secure server (default: shown as <5)")
+
+
+# ------------------------------------------------------------------ the extract
+def open_extract(args: argparse.Namespace):
+    """``readmit.open`` with the command's options; warns on stderr, one line per
+    file, when rows were rejected."""
+    import readmit
+
+    ex = readmit.open(args.extract_dir, encoding=getattr(args, "encoding", None))
+    warn_rejects(ex, args.extract_dir)
+    return ex
+
+
+def warn_rejects(extract, extract_dir: str) -> None:
+    """One line on stderr per file with rejected rows."""
+    for name, c in extract.counts.items():
+        if c.get("rejected"):
+            print(f"{name}: {c['rejected']:,} rows rejected — readmit check {extract_dir} "
+                  "for the reasons", file=sys.stderr)
+
+
+# ------------------------------------------------------------------ output
+def output_path(path: str | Path) -> Path:
+    """``path`` with its folder created."""
+    out = Path(path)
+    if out.exists() and out.is_dir():
+        raise ParameterError(f"{path} is a folder; give a file name")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def rounded(frame: pd.DataFrame, decimals: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Rates, shares and intervals to 4 decimals, other floats to 2, unless given."""
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            d = (decimals or {}).get(c)
+            if d is None:
+                d = 4 if _is_share(c) else 2
+            out[c] = out[c].round(d)
+    return out
+
+
+def _is_share(column: str) -> bool:
+    return any(w in column for w in ("rate", "share", "ci_", "gini", "ratio", "cif", "survival",
+                                     "limit", "p_value")) or column in {"p", "ph_test_p"}
+
+
+def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequence[str] = (),
+                derived: Mapping[str, Sequence[str]] | None = None,
+                decimals: Mapping[str, int] | None = None, note: str | None = None) -> None:
+    """Write an aggregate table to ``args.out`` (CSV), or print it whole.
+
+    Counts 1-4 and what is computed from them become ``<5`` unless
+    ``args.no_suppress``; the command then says so.
+    """
+    from readmit.privacy import displayed
+
+    table = rounded(frame, decimals)
+    suppress = not getattr(args, "no_suppress", False)
+    if suppress and counts:
+        table = displayed(table, counts=list(counts), derived=derived)
+    out = getattr(args, "out", None)
+    if out:
+        path = output_path(out)
+        table.to_csv(path, index=False)
+        print(f"wrote {len(table):,} rows to {path}")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.width", 200):
+            print(table.to_string(index=False))
+    if note:
+        print(note)
+    if counts and not suppress:
+        print("not suppressed (--no-suppress): counts 1-4 are shown; keep this table inside "
+              "the secure server", file=sys.stderr)
+    elif counts and (table[list(counts)] == "<5").to_numpy().any():
+        print("<5: a count from 1 to 4, and what is computed from it, is hidden "
+              "(definitions.md, Small numbers)")
+
+
+def write_person_table(relation_or_frame, out: str | Path, *, writer: Callable | None = None
+                       ) -> Path:
+    """Write person-level rows to ``out`` (CSV) and remind where they belong."""
+    path = output_path(out)
+    if writer is not None:
+        writer(str(path))
+    else:
+        relation_or_frame.to_csv(path, index=False)
+    print(SECURE_SERVER_NOTE, file=sys.stderr)
+    return path
+
+
+def period_note(period: tuple[int, int] | None, *, what: str = "index stays") -> str:
+    """``"period: 2014-2019 (discharge years of the eligible index stays)"``."""
+    if period is None:
+        return f"no eligible {what} in the extract"
+    lo, hi = period
+    span = str(lo) if lo == hi else f"{lo}-{hi}"
+    return f"period: {span} (discharge years of the eligible {what})"

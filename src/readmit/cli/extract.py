@@ -1,0 +1,50 @@
+"""Commands that write, check and calibrate extracts: generate, check, calibration."""
+from __future__ import annotations
+
+import argparse
+
+from readmit.cli.common import add_extract_options
+
+
+def _years(text: str) -> tuple[int, int]:
+    first, _, last = text.partition("-")
+    try:
+        lo, hi = int(first), int(last or first)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"years must look like 2014-2019, not {text!r}")
+    if hi < lo:
+        raise argparse.ArgumentTypeError(f"years {text!r}: the last year is before the first")
+    return lo, hi
+
+
+def register(add) -> None:
+    g = add("generate", "readmit.synthetic.cli:generate",
+            "Write a synthetic NPR-shaped extract calibrated to Helse Vest.")
+    g.add_argument("out_dir", metavar="OUT_DIR", help="the folder to write the extract to")
+    g.add_argument("--seed", type=int, default=2020, help="random seed (same seed, same tables)")
+    g.add_argument("--scale", type=float, default=1.0,
+                   help="size relative to Helse Vest: 1.0 is about 167 000 persons discharged "
+                        "a year and 3.2 million episodes in six years")
+    g.add_argument("--years", type=_years, default=(2014, 2019), metavar="YYYY-YYYY",
+                   help="discharge years to generate (default: 2014-2019)")
+    g.add_argument("--format", choices=["parquet", "csv"], default="parquet",
+                   help="file format of the tables")
+    g.add_argument("--config", default=None, metavar="FILE",
+                   help="a generator config YAML (default: the shipped one)")
+
+    c = add("check", "readmit.loader:check_command",
+            "Read an extract, type it, and account for every row.",
+            "Read an extract, type every column, and account for every row: rows read = "
+            "kept + rejected per file, with the reason of every reject. Exits 2 on a "
+            "structural fault (missing file or column, empty or unreadable file).")
+    add_extract_options(c)
+    c.add_argument("--json", action="store_true", help="print counts and every reject as JSON")
+
+    cal = add("calibration", "readmit.calibration:calibration_command",
+              "Compare an extract with the Helse Vest targets of domain.md.",
+              "Compare an extract with the Helse Vest targets of domain.md; exits 1 when a "
+              "target is missed.")
+    add_extract_options(cal)
+    cal.add_argument("--markdown", default=None, metavar="FILE",
+                     help="also write the table to this Markdown file (its folder is created)")
+    cal.add_argument("--json", action="store_true", help="print the table as JSON")

@@ -1,0 +1,76 @@
+"""``readmit readmissions`` (person-level index stays) and ``readmit rates``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from readmit.cli.common import (SECURE_SERVER_NOTE, add_extract_options, add_out_option,
+                                add_rule_options, add_suppress_option, open_extract,
+                                output_path, period_note, rule_kwargs, write_table)
+from readmit.rule import GROUPINGS, INDEX_STAY_COLUMNS
+
+#: Counts of the rates table, and what is computed from them.
+RATE_COUNTS = ["n_index", "n_readmitted", "n_died_excluded", "n_incomplete"]
+RATE_DERIVED = {c: ["n_index", "n_readmitted"] for c in ("rate", "ci_low", "ci_high")}
+
+
+def register(add) -> None:
+    r = add("readmissions", "readmit.cli.readmissions:readmissions_command",
+            "One row per index stay, with its 30-day readmission (person-level).",
+            "One row per index stay, with its 30-day readmission. " + SECURE_SERVER_NOTE)
+    add_extract_options(r)
+    add_out_option(r, required=True, what="CSV file to write (person-level)")
+    add_rule_options(r)
+
+    rt = add("rates", "readmit.cli.readmissions:rates_command",
+             "Readmission rates with Wilson 95%% intervals, grouped.",
+             "Readmission rates with Wilson 95% intervals, grouped. Counts 1-4, and the "
+             "rates computed from them, are shown as <5 unless --no-suppress.")
+    add_extract_options(rt)
+    add_out_option(rt)
+    rt.add_argument("--by", default="year",
+                    help="comma-separated, any case: " + ", ".join(GROUPINGS)
+                         + " ('trust' means institusjonID)")
+    add_suppress_option(rt)
+    add_rule_options(rt)
+
+
+def readmissions_command(args: argparse.Namespace) -> int:
+    """Write one row per index stay to ``--out``, straight from DuckDB (no DataFrame),
+    timestamps as ISO 8601 text and flags as 0/1."""
+    from readmit import Readmissions
+
+    with open_extract(args) as ex:
+        r = Readmissions(ex, **rule_kwargs(args))
+        cols = ", ".join(
+            f"strftime(\"{c}\", '%Y-%m-%dT%H:%M:%S') AS \"{c}\""
+            if c in ("admitted_at", "discharged_at") else f'"{c}"'
+            for c in INDEX_STAY_COLUMNS)
+        path = output_path(args.out)
+        r.sql(f"SELECT {cols} FROM mart_index_stays ORDER BY lopenr, admitted_at, stay_id") \
+            .write_csv(str(path), header=True)
+        n, n_eligible, n_readmitted = r.sql(
+            "SELECT count(*), count(*) FILTER (WHERE eligible = 1),"
+            " count(*) FILTER (WHERE eligible = 1 AND readmitted = 1) FROM mart_index_stays"
+        ).fetchall()[0]
+        period = r.period()
+    print(f"{n:,} index stays, {n_eligible:,} eligible, {n_readmitted:,} readmitted within "
+          f"{args.window_days} days; {period_note(period)}")
+    print(f"wrote {path}")
+    print(SECURE_SERVER_NOTE, file=sys.stderr)
+    return 0
+
+
+def rates_command(args: argparse.Namespace) -> int:
+    """Grouped rates with Wilson intervals, to ``--out`` or the screen."""
+    from readmit import Readmissions
+    from readmit.rule import grouping_names
+
+    names = grouping_names(args.by, name="--by")
+    with open_extract(args) as ex:
+        r = Readmissions(ex, **rule_kwargs(args))
+        frame = r.rates(by=names)
+        period = r.period()
+    write_table(frame, args, counts=RATE_COUNTS, derived=RATE_DERIVED,
+                note=period_note(period))
+    return 0
