@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 SEED   ?= 2020
 SCALE  ?= 1.0
 EXTRACT := data/synthetic/helse-vest
+REPORT  := reports/helse-vest.html
 
 .PHONY: install install-test report extract calibration test bench clean
 
@@ -30,10 +31,10 @@ $(EXTRACT)/episoder.parquet: | $(VENV)/.installed
 
 extract: $(EXTRACT)/episoder.parquet
 
-## Until the HTML report exists: the extract's summary and its calibration table
+## The leaders' report of the default synthetic extract (bokmål), after its row counts
 report: $(VENV)/.installed $(EXTRACT)/episoder.parquet
 	$(BIN)/readmit check $(EXTRACT)
-	$(BIN)/readmit calibration $(EXTRACT)
+	$(BIN)/readmit report $(EXTRACT) --out $(REPORT)
 
 ## Regenerate data/synthetic/CALIBRATION.md from the default extract
 calibration: $(VENV)/.installed $(EXTRACT)/episoder.parquet
@@ -46,4 +47,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) $(EXTRACT)
+	rm -rf $(VENV) $(EXTRACT) reports

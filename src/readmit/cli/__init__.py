@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "readmit.cli.readmissions",
     "readmit.cli.analyse",
     "readmit.cli.savings",
+    "readmit.cli.report",
 )
 
 #: Optional packages, and the extra that installs them.

@@ -1,0 +1,93 @@
+"""Key figures of the period, each with its change from the first year to the last."""
+from __future__ import annotations
+
+from readmit.figures import SMALL, integer, nok, percent
+from readmit.privacy import is_small
+from readmit.report.html import KeyFigure, key_figures_html, paragraphs
+from readmit.report.sections import Section
+
+
+def _pp(a: float, b: float, lang: str) -> str:
+    d = 100 * (b - a)
+    sign = "+" if d >= 0 else "−"
+    num = f"{abs(d):.1f}".replace(".", ",") if lang == "nb" else f"{abs(d):.1f}"
+    return f"{sign}{num} " + ("prosentpoeng" if lang == "nb" else "percentage points")
+
+
+def _rel(a: float, b: float, lang: str) -> str:
+    if not a:
+        return ""
+    return ("+" if b >= a else "−") + percent(abs(b / a - 1), 0, lang=lang)
+
+
+def _hidden(*counts: float) -> bool:
+    """True when any count a figure is computed from is 1-4."""
+    return bool(is_small(list(counts)).any())
+
+
+def section(ctx) -> Section:
+    from readmit.savings.formula import saving
+
+    r, lang, t = ctx.rule, ctx.lang, ctx.t
+    items: list[KeyFigure] = []
+    period = ctx.period
+    if period is None:
+        return Section("keyfigures", t("Nøkkeltall", "Key figures"),
+                       paragraphs(t("Uttrekket har ingen indeksopphold med full oppfølging.",
+                                    "The extract has no index stays with complete follow-up.")))
+    first, last = period
+    since = t(f"fra {first}", f"since {first}")
+    rates = r.rates(by=["year", "sector"])
+    som = rates[rates.sector == "somatic"].set_index("year")
+    if len(som) and last in som.index:
+        a, b = float(som.rate.iloc[0]), float(som.loc[last, "rate"])
+        first_counts = som.iloc[0][["n_index", "n_readmitted"]]
+        last_counts = som.loc[last, ["n_index", "n_readmitted"]]
+        hide_last = _hidden(*last_counts)
+        items.append(KeyFigure(t(f"Andel reinnlagt innen 30 dager, somatikk {last}",
+                                 f"Readmitted within 30 days, somatic care {last}"),
+                               SMALL if hide_last else percent(b, lang=lang),
+                               "" if hide_last or _hidden(*first_counts)
+                               else f"{_pp(a, b, lang)} {since}"))
+    summary = r.frame("SELECT year, sum(ukp_days) AS ukp_days, sum(n_ready_stays) AS n_ready "
+                      "FROM mart_stay_summary WHERE year BETWEEN $a AND $b GROUP BY year "
+                      "ORDER BY year", {"a": first, "b": last}).set_index("year")
+    if last in summary.index:
+        a, b = float(summary.ukp_days.iloc[0]), float(summary.loc[last, "ukp_days"])
+        hide_last = _hidden(summary.loc[last, "n_ready"])
+        items.append(KeyFigure(t(f"Utskrivningsklare døgn {last}",
+                                 f"Ready-for-discharge days {last}"),
+                               SMALL if hide_last else integer(b, lang=lang),
+                               "" if hide_last or _hidden(summary.n_ready.iloc[0])
+                               else f"{_rel(a, b, lang)} {since}"))
+    mortality = r.frame(
+        """SELECT year, avg(CAST(death_date IS NOT NULL AND death_date <= discharge_date + 182
+                              AS INTEGER)) AS dead,
+                  count(*) FILTER (WHERE death_date <= discharge_date + 182) AS deaths,
+                  count(*) AS n
+           FROM mart_index_stays
+           WHERE eligible = 1 AND readmitted = 1
+             AND date_diff('day', discharge_date, $end) >= 182
+           GROUP BY year ORDER BY year""", {"end": r.end_date}).set_index("year")
+    mortality = mortality[mortality.n > 0]
+    if len(mortality):
+        y = int(mortality.index.max())
+        items.append(KeyFigure(t(f"Døde innen seks måneder etter en reinnleggelse ({y})",
+                                 f"Dead within six months of a readmission ({y})"),
+                               SMALL if _hidden(*mortality.loc[y, ["n", "deaths"]])
+                               else percent(float(mortality.loc[y, "dead"]), lang=lang),
+                               t("andel av reinnlagte pasienter", "share of readmitted patients")))
+    burden = r.burden(by=["year"]).set_index("year")
+    if last in burden.index:
+        b = burden.loc[last]
+        value = saving(0.10, bed_days=float(b.bed_days), ukp_days=float(b.ukp_days))
+        items.append(KeyFigure(t(f"Gevinst av 10 % færre reinnleggelser ({last})",
+                                 f"Saving of 10% fewer readmissions ({last})"),
+                               SMALL if _hidden(b.n_readmissions) else nok(value, lang=lang), t("per år, før kostnader ved tiltaket",
+                                                        "per year, before the cost of any measure")))
+    intro = paragraphs(t(
+        f"De viktigste tallene for perioden {first}–{last}. Endringen er regnet fra første til "
+        "siste år i perioden.",
+        f"The main figures of {first}–{last}. Changes run from the first year of the period "
+        "to the last."))
+    return Section("keyfigures", t("Nøkkeltall", "Key figures"), intro, [key_figures_html(items)])
