@@ -27,7 +27,8 @@ COMMAND_MODULES = (
 
 #: Optional packages, and the extra that installs them.
 OPTIONAL = {"jupytext": "notebooks", "papermill": "notebooks", "nbformat": "notebooks",
-            "nbclient": "notebooks", "ipykernel": "notebooks", "jupyterlab": "notebooks"}
+            "nbclient": "notebooks", "ipykernel": "notebooks", "jupyterlab": "notebooks",
+            "jupyter_client": "notebooks", "IPython": "notebooks"}
 
 
 def parser() -> Parser:
@@ -68,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if top not in OPTIONAL:
             raise
         print(f"{command}: needs the optional package {top}; install it with "
-              f"pip install 'readmit[{OPTIONAL[top]}]' (make test or make lab do this)",
+              f"pip install 'readmit[{OPTIONAL[top]}]' (make install does this)",
               file=sys.stderr)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
