@@ -4,13 +4,15 @@ Each command is thin: it parses its options (registered by the modules of
 this package) and calls the library. :func:`main` is the command boundary:
 a :class:`readmit.errors.ReadmitError`, a file that cannot be read or
 written, or a missing optional package becomes one line on stderr and exit
-code 2 — never a traceback.
+code 2 — never a traceback. So does DuckDB failing to read or write a file.
 """
 from __future__ import annotations
 
 import importlib
 import sys
 from collections.abc import Sequence
+
+import duckdb
 
 from readmit.cli.common import HelpFormatter, Parser
 from readmit.errors import ReadmitError
@@ -74,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         print(f"{command}: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+    except duckdb.IOException as exc:
+        # DuckDB reading or writing a file (COPY ... TO, write_csv): the same class
+        # of error as OSError, raised by DuckDB's own file system
+        text = str(exc).splitlines()[0].removeprefix("IO Error: ")
+        print(f"{command}: {text[:1].lower() + text[1:]}", file=sys.stderr)
     except KeyboardInterrupt:
         print(f"{command}: interrupted", file=sys.stderr)
         return 130

@@ -98,9 +98,12 @@ def add_suppress_option(p: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------ the extract
 def open_extract(args: argparse.Namespace):
     """``readmit.open`` with the command's options; warns on stderr, one line per
-    file, when rows were rejected."""
+    file, when rows were rejected. An unusable ``--out`` fails first, before
+    any work."""
     import readmit
 
+    if getattr(args, "out", None):
+        output_path(args.out)
     ex = readmit.open(args.extract_dir, encoding=getattr(args, "encoding", None))
     warn_rejects(ex, args.extract_dir)
     return ex
@@ -128,6 +131,9 @@ def output_path(path: str | Path) -> Path:
     out = Path(path)
     if out.exists() and out.is_dir():
         raise ParameterError(f"{path} is a folder; give a file name")
+    for parent in reversed(out.parents):
+        if parent.exists() and not parent.is_dir():
+            raise ParameterError(f"cannot write {path}: {parent} is a file, not a folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     return out
 

@@ -49,5 +49,6 @@ def register(add) -> None:
     add_extract_options(cal)
     add_suppress_option(cal)
     cal.add_argument("--markdown", default=None, metavar="FILE",
-                     help="also write the table to this Markdown file (its folder is created)")
+                     help="also write the table to this Markdown file, its folder created "
+                          "(default: printed only)")
     cal.add_argument("--json", action="store_true", help="print the table as JSON")

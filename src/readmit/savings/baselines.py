@@ -1,8 +1,8 @@
 """Baselines from data: readmission bed days and ready-for-discharge days by
 year, trust and sector, and the statutory ready-for-discharge rate of a year.
 
-The counts come from :meth:`readmit.Readmissions.burden` (see
-docs/CONTRACTS.md); this module only selects, sums and prices them.
+The counts come from :meth:`readmit.Readmissions.burden`; this module only
+selects, sums and prices them.
 """
 from __future__ import annotations
 

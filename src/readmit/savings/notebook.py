@@ -89,7 +89,7 @@ def notebook_parameters(scenarios: Iterable[str] | None = None,
     for text in assignments or ():
         name, sep, value = text.partition("=")
         if not sep or not name.strip():
-            raise ParameterError(f"--param must look like NAME=VALUE, not {text!r}")
+            raise ParameterError(f"assignments must look like NAME=VALUE, not {text!r}")
         given[name.strip()] = yaml.safe_load(value) if value.strip() else None
     params: dict = {}
     for name, value in given.items():
@@ -124,7 +124,8 @@ def _check(params: dict) -> None:
         resolved_seed(params["seed"])
     if not params.get("extract"):  # the extract is read once, in the kernel
         prepared_scenarios(params.get("scenarios", ["fewer_readmissions_10"]), params.get("values"),
-                           year=params.get("year"),
+                           year=params.get("year"), trust=params.get("trust"),
+                           sector=params.get("sector"),
                            statutory_ukp_rate=bool(params.get("statutory_ukp_rate")))
 
 
