@@ -144,6 +144,11 @@ def test_an_unusable_out_is_one_line_and_exit_2(hand_extract, tmp_path, make_out
         assert p.returncode == 2 and fragment in p.stderr and one_line(p.stderr), p.stderr
 
 
+def test_an_unusable_markdown_path_fails_before_calibrating(hand_extract, tmp_path):
+    p = run("calibration", str(hand_extract), "--markdown", str(tmp_path))
+    assert p.returncode == 2 and one_line(p.stderr) and "is a folder" in p.stderr
+
+
 def test_a_file_duckdb_cannot_write_is_one_line(hand_extract):
     # /proc accepts no new files: DuckDB's own IOException, caught at the boundary
     p = run("readmissions", str(hand_extract), "--out", "/proc/readmit-test.csv")

@@ -228,6 +228,8 @@ def calibration_command(args: argparse.Namespace) -> int:
     unless ``--no-suppress``."""
     from readmit.cli.common import open_extract
 
+    if args.markdown:
+        output_path(args.markdown)   # an unusable path fails before any work
     with open_extract(args) as ex:
         checks = calibration_checks(ex)
     if getattr(args, "no_suppress", False):
