@@ -110,15 +110,10 @@ def open_extract(args: argparse.Namespace):
 
 
 def warn_rejects(extract, extract_dir: str) -> None:
-    """One line on stderr per file with rejected rows."""
-    warn_rejected_counts({name: c.get("rejected", 0) for name, c in extract.counts.items()},
-                         extract_dir)
-
-
-def warn_rejected_counts(rejected: Mapping[str, int], extract_dir: str) -> None:
     """``episoder: 12 rows rejected — readmit check EXTRACT for the reasons`` on
     stderr, one line per file with rejected rows."""
-    for name, n in rejected.items():
+    for name, c in extract.counts.items():
+        n = c.get("rejected", 0)
         if n:
             rows = "row" if n == 1 else "rows"
             print(f"{name}: {n:,} {rows} rejected — readmit check {extract_dir} "
