@@ -13,8 +13,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# with the notebooks extra, so that every command of the README (run-notebook too) works
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python

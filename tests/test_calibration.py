@@ -114,3 +114,27 @@ def test_trends(summary, column, rising):
 def test_shared_frequent_users_present(checks):
     c = _value(checks, "shared frequent users")
     assert 0.4 * c.target_value <= c.value <= 1.6 * c.target_value, c.achieved
+
+
+def test_the_table_names_trusts_and_is_json(checks):
+    import json
+    from dataclasses import asdict
+
+    june = [name for name in checks if name.startswith("readmitted ready-for-discharge "
+                                                        "patients, June 2019")]
+    assert june == ["readmitted ready-for-discharge patients, June 2019, Helse Fonna",
+                    "readmitted ready-for-discharge patients, June 2019, Helse Stavanger"]
+    assert all(c.count for name, c in checks.items() if name in june)
+    rows = json.loads(json.dumps([asdict(c) for c in checks.values()]))
+    assert all(isinstance(r["ok"], bool) for r in rows)
+
+
+def test_a_trend_names_the_trusts_that_miss_it():
+    import pandas as pd
+
+    from readmit.calibration import _trend
+
+    frame = pd.DataFrame({"institusjonID": ["HBE", "HBE", "HFO", "HFO"],
+                          "year": [2018, 2019, 2018, 2019], "rate": [0.1, 0.2, 0.2, 0.1]})
+    check = _trend("rising share", frame, "rate", rising=True)
+    assert (check.ok, check.achieved) == (False, "not in Helse Fonna")

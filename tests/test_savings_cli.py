@@ -68,9 +68,16 @@ def test_several_scenarios_side_by_side(capsys):
     assert "net_saving" in result["scenarios"][1]["outcomes"]
 
 
-def test_text_output(capsys):
+def test_text_output_states_the_values_it_used(capsys):
     code, out, _ = run(capsys, "--bed-days", "90000", "--ukp-days", "21936")
-    assert code == 0 and "302 904 000 NOK" in out
+    assert code == 0
+    # the formula, and every cost with the defaults of definitions.md
+    assert "saving = reduction x (bed days x bed-day cost" in out
+    assert "30 000 (default)" in out and "5 000 (default)" in out and "10 000 (default)" in out
+    assert "0.1" in out.split("Reduction of readmissions (share)")[1].splitlines()[0]
+    # 0.1 x (90 000 x 30 000 + 21 936 x 15 000) = 302 904 000
+    assert out.split("Gross saving per year (NOK)")[1].splitlines()[0].strip() == "302 904 000"
+    assert "baseline: bed days and ready-for-discharge days per year as given" in out
 
 
 @pytest.mark.parametrize("argv, fragment", [

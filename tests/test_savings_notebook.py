@@ -44,15 +44,50 @@ def test_bad_notebook_parameters_exit_2(capsys, tmp_path, argv, fragment):
 def test_bad_parameter_check_needs_no_kernel():
     with pytest.raises(ParameterError):
         notebook_parameters(["psht_team"], ["reduction=3"])
+    with pytest.raises(ParameterError, match="give extract too"):
+        notebook_parameters(["psht_team"], ["trust=HFO"])
+
+
+def test_the_kernel_is_this_python_over_ipc():
+    import sys
+
+    from readmit.savings.notebook import kernel_manager_class
+
+    km = kernel_manager_class()(kernel_name="python3")
+    assert km.transport == ("tcp" if sys.platform == "win32" else "ipc")
+    assert km.kernel_spec.argv[0] == sys.executable
+
+
+def test_a_small_extract_baseline_is_refused_by_the_page():
+    from readmit.savings.prepare import Prepared, prepared_scenarios
+    from readmit.savings.report import baseline_note
+
+    p = prepared_scenarios([], {"bed_days": 10})
+    small = Prepared(p.scenarios, {"source": "extract", "extract": "x", "year": 2019,
+                                   "n_readmissions": 4.0, "bed_days": 10, "ukp_days": 0})
+    with pytest.raises(ParameterError, match="fewer than 5 readmissions"):
+        baseline_note(small, 10, 1)
 
 
 @pytest.mark.slow
-def test_notebook_runs_with_papermill_to_offline_html(tmp_path):
+def test_notebook_runs_with_papermill_to_offline_html(tmp_path, capfd):
+    from importlib import resources
+
+    own = tmp_path / "my_team.yaml"   # a scenario file of one's own, by absolute path
+    own.write_text(resources.files("readmit").joinpath("scenarios", "psht_team.yaml")
+                   .read_text("utf-8"), encoding="utf-8")
     out = tmp_path / "savings.html"
-    code = main(["run-notebook", "--scenario", "fewer_readmissions_10", "--scenario", "psht_team",
+    code = main(["run-notebook", "--scenario", "fewer_readmissions_10", "--scenario", str(own),
                  "--param", "draws=400", "--param", "seed=1", "--out", str(out)])
     assert code == 0
+    # the kernel talks over IPC: no warning about unencrypted TCP, on any stream
+    captured = capfd.readouterr()
+    assert "TCP" not in captured.err and "TCP" not in captured.out
     page = out.read_text(encoding="utf-8")
+    # the header names files, not absolute paths, and shows no Python repr
+    header = page.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
+    assert "<code>scenarios=fewer_readmissions_10, my_team.yaml</code>" in header
+    assert str(tmp_path) not in page and "[" not in header and "'" not in header
     # both scenarios compared in one page, with the worked example's base case
     assert "10% fewer readmissions" in page and "Patient-centred health team (PSHT)" in page
     assert "302.9" in page

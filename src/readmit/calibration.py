@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from readmit.cli.common import output_path
+from readmit.figures import trust_name
+from readmit.privacy import SMALL, is_small
 from readmit.rule import Readmissions, rates_table
 
 HELSE_VEST_PERSONS_2019 = 167_563
@@ -33,6 +35,20 @@ class Check:
     ok: bool
     target_value: float | None = None
     value: float | None = None
+    #: the achieved value is a count (of persons): 1-4 is shown as <5 outside the session
+    count: bool = False
+
+    def __post_init__(self) -> None:   # plain Python types, so the table is JSON
+        self.ok = bool(self.ok)
+        self.target_value = None if self.target_value is None else float(self.target_value)
+        self.value = None if self.value is None else float(self.value)
+
+    def displayed(self) -> "Check":
+        """This check as it may be read outside the analyst's session: an
+        achieved count from 1 to 4 shown as ``<5`` (definitions.md, Small numbers)."""
+        if self.count and self.value is not None and bool(is_small([self.value]).iloc[0]):
+            return Check(self.figure, self.target, SMALL, self.ok, self.target_value, None, True)
+        return self
 
 
 def _share(target: float, value: float, tol_points: float, name: str) -> Check:
@@ -42,7 +58,7 @@ def _share(target: float, value: float, tol_points: float, name: str) -> Check:
 
 def _count(target: float, value: float, name: str, tol: float = 0.05) -> Check:
     return Check(name, f"{target:,.0f} (±{tol:.0%})", f"{value:,.0f}",
-                 abs(value - target) <= tol * target, target, float(value))
+                 abs(value - target) <= tol * target, target, float(value), count=True)
 
 
 def _rising(series: pd.Series) -> bool:
@@ -61,7 +77,7 @@ def _trend(name: str, frame: pd.DataFrame, column: str, rising: bool) -> Check:
     bad = [t for t, g in frame.groupby("institusjonID") if not test(g.set_index("year")[column])]
     word = "rising" if rising else "falling"
     return Check(name, f"{word} year on year in every trust",
-                 "yes" if not bad else f"not in {', '.join(bad)}", not bad)
+                 "yes" if not bad else f"not in {', '.join(trust_name(t) for t in bad)}", not bad)
 
 
 def calibration_checks(extract, scale: float | None = None) -> list[Check]:
@@ -121,7 +137,8 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
     ).df().set_index("institusjonID")["n"]
     for trust, target in (("HFO", 110), ("HST", 160)):
         checks.append(_count(target * scale, float(june.get(trust, 0)),
-                             f"readmitted ready-for-discharge patients, June 2019, {trust}"))
+                             f"readmitted ready-for-discharge patients, June 2019, "
+                             f"{trust_name(trust)}"))
 
     conc = r.sql("SELECT * FROM mart_resource_concentration WHERE year = $year",
                    params={"year": int(last_year)}).df().set_index("sector")
@@ -206,11 +223,20 @@ def calibration_markdown(checks: list[Check], extract_dir: str) -> str:
 
 
 def calibration_command(args: argparse.Namespace) -> int:
-    """``readmit calibration``: print (and optionally write) the table."""
+    """``readmit calibration``: print (and optionally write) the table; exit 1
+    when a target is missed. Achieved counts from 1 to 4 are shown as ``<5``
+    unless ``--no-suppress``."""
     from readmit.cli.common import open_extract
 
+    if args.markdown:
+        output_path(args.markdown)   # an unusable path fails before any work
     with open_extract(args) as ex:
         checks = calibration_checks(ex)
+    if getattr(args, "no_suppress", False):
+        print("not suppressed (--no-suppress): counts 1-4 are shown; keep this table inside "
+              "the secure server", file=sys.stderr)
+    else:
+        checks = [c.displayed() for c in checks]
     if args.json:
         print(json.dumps([asdict(c) for c in checks], indent=2))
     else:

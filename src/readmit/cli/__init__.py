@@ -4,13 +4,15 @@ Each command is thin: it parses its options (registered by the modules of
 this package) and calls the library. :func:`main` is the command boundary:
 a :class:`readmit.errors.ReadmitError`, a file that cannot be read or
 written, or a missing optional package becomes one line on stderr and exit
-code 2 — never a traceback.
+code 2 — never a traceback. So does DuckDB failing to read or write a file.
 """
 from __future__ import annotations
 
 import importlib
 import sys
 from collections.abc import Sequence
+
+import duckdb
 
 from readmit.cli.common import HelpFormatter, Parser
 from readmit.errors import ReadmitError
@@ -28,7 +30,8 @@ COMMAND_MODULES = (
 
 #: Optional packages, and the extra that installs them.
 OPTIONAL = {"jupytext": "notebooks", "papermill": "notebooks", "nbformat": "notebooks",
-            "nbclient": "notebooks", "ipykernel": "notebooks", "jupyterlab": "notebooks"}
+            "nbclient": "notebooks", "ipykernel": "notebooks", "jupyterlab": "notebooks",
+            "jupyter_client": "notebooks", "IPython": "notebooks"}
 
 
 def parser() -> Parser:
@@ -69,11 +72,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if top not in OPTIONAL:
             raise
         print(f"{command}: needs the optional package {top}; install it with "
-              f"pip install 'readmit[{OPTIONAL[top]}]' (make test or make lab do this)",
+              f"pip install 'readmit[{OPTIONAL[top]}]' (make install does this)",
               file=sys.stderr)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         print(f"{command}: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+    except duckdb.IOException as exc:
+        # DuckDB reading or writing a file (COPY ... TO, write_csv): the same class
+        # of error as OSError, raised by DuckDB's own file system
+        text = str(exc).splitlines()[0].removeprefix("IO Error: ")
+        print(f"{command}: {text[:1].lower() + text[1:]}", file=sys.stderr)
     except KeyboardInterrupt:
         print(f"{command}: interrupted", file=sys.stderr)
         return 130

@@ -28,8 +28,9 @@ class HelpFormatter(argparse.HelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
         default = action.default
-        if ("default" in text or default in (None, False, argparse.SUPPRESS)
-                or action.option_strings == [] or isinstance(default, (list, tuple))):
+        if ("default" in text or default is None or default is False
+                or default == argparse.SUPPRESS or action.option_strings == []
+                or isinstance(default, (list, tuple))):
             return text
         return f"{text} (default: %(default)s)"
 
@@ -53,11 +54,11 @@ def add_extract_options(p: argparse.ArgumentParser) -> None:
 def add_rule_options(p: argparse.ArgumentParser) -> None:
     """The readmission rule's parameters (definitions.md), as options."""
     g = p.add_argument_group("the readmission rule (definitions.md)")
-    g.add_argument("--window-days", type=int, default=30,
+    g.add_argument("--window-days", type=int, default=30, metavar="DAYS",
                    help="a readmission is admitted at most this many days (x 24 h) after discharge")
-    g.add_argument("--transfer-hours", type=float, default=8.0,
-                   help="episodes less than this many hours apart form one stay (hours)")
-    g.add_argument("--min-age", type=int, default=None,
+    g.add_argument("--transfer-hours", type=float, default=8.0, metavar="HOURS",
+                   help="episodes less than this many hours apart form one stay")
+    g.add_argument("--min-age", type=int, default=None, metavar="YEARS",
                    help="only index stays of patients at least this old, in years "
                         "(67: the elderly indicator; default: all ages)")
     g.add_argument("--sector", choices=["somatic", "vop", "tsb", "all"], default=None,
@@ -97,19 +98,25 @@ def add_suppress_option(p: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------ the extract
 def open_extract(args: argparse.Namespace):
     """``readmit.open`` with the command's options; warns on stderr, one line per
-    file, when rows were rejected."""
+    file, when rows were rejected. An unusable ``--out`` fails first, before
+    any work."""
     import readmit
 
+    if getattr(args, "out", None):
+        output_path(args.out)
     ex = readmit.open(args.extract_dir, encoding=getattr(args, "encoding", None))
     warn_rejects(ex, args.extract_dir)
     return ex
 
 
 def warn_rejects(extract, extract_dir: str) -> None:
-    """One line on stderr per file with rejected rows."""
+    """``episoder: 12 rows rejected — readmit check EXTRACT for the reasons`` on
+    stderr, one line per file with rejected rows."""
     for name, c in extract.counts.items():
-        if c.get("rejected"):
-            print(f"{name}: {c['rejected']:,} rows rejected — readmit check {extract_dir} "
+        n = c.get("rejected", 0)
+        if n:
+            rows = "row" if n == 1 else "rows"
+            print(f"{name}: {n:,} {rows} rejected — readmit check {extract_dir} "
                   "for the reasons", file=sys.stderr)
 
 
@@ -119,6 +126,9 @@ def output_path(path: str | Path) -> Path:
     out = Path(path)
     if out.exists() and out.is_dir():
         raise ParameterError(f"{path} is a folder; give a file name")
+    for parent in reversed(out.parents):
+        if parent.exists() and not parent.is_dir():
+            raise ParameterError(f"cannot write {path}: {parent} is a file, not a folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     return out
 
@@ -150,7 +160,7 @@ def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequen
     """
     from readmit.privacy import displayed
 
-    table = rounded(frame, decimals)
+    table = rounded(with_trust_names(frame), decimals)
     suppress = not getattr(args, "no_suppress", False)
     if suppress and counts:
         table = displayed(table, counts=list(counts), derived=derived)
@@ -171,6 +181,20 @@ def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequen
     elif counts and (table[list(counts)] == "<5").to_numpy().any():
         print("<5: a count from 1 to 4, and what is computed from it, is hidden "
               "(definitions.md, Small numbers)")
+
+
+def with_trust_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """A ``trust`` column with the trust's name (``Helse Fonna``) after
+    ``institusjonID``, for the reader who does not know the codes."""
+    if "institusjonID" not in frame.columns or "trust" in frame.columns:
+        return frame
+    from readmit.figures import trust_name
+
+    out = frame.copy()
+    at = list(out.columns).index("institusjonID") + 1
+    out.insert(at, "trust", out["institusjonID"].map(
+        lambda code: code if pd.isna(code) else trust_name(code)))
+    return out
 
 
 def write_person_table(relation_or_frame, out: str | Path, *, writer: Callable | None = None

@@ -145,7 +145,7 @@ def full_values(values: Mapping[str, object]) -> dict[str, object]:
         value = values.get(name, default)
         if value is None:
             raise ParameterError(
-                f"no baseline {name}: give it (e.g. --bed-days) or take it from an extract")
+                f"no baseline {name}: give it, or take it from an extract")
         formula.check_value(name, value)
         out[name] = value
     return out

@@ -2,9 +2,15 @@
 scenario files and write one HTML file that opens offline.
 
 The notebook ``notebooks/savings_scenarios.py`` (jupytext percent format) is
-converted with jupytext, executed with papermill (kernel ``python3``) and its
-outputs rendered into a jinja2 template with plotly.js embedded once: no
-CDN, no require.js, no MathJax, nothing fetched over the network.
+converted with jupytext, executed with papermill and its outputs rendered
+into a jinja2 template with plotly.js embedded once: no CDN, no require.js,
+no MathJax, nothing fetched over the network.
+
+The kernel is this Python (the one readmit is installed in, whatever
+kernels Jupyter knows of) and talks to papermill over local IPC sockets in
+the user's Jupyter runtime folder, not TCP: nothing of the notebook's health
+data crosses a network port, and the kernel does not warn about
+unencrypted TCP.
 """
 from __future__ import annotations
 
@@ -83,7 +89,7 @@ def notebook_parameters(scenarios: Iterable[str] | None = None,
     for text in assignments or ():
         name, sep, value = text.partition("=")
         if not sep or not name.strip():
-            raise ParameterError(f"--param must look like NAME=VALUE, not {text!r}")
+            raise ParameterError(f"assignments must look like NAME=VALUE, not {text!r}")
         given[name.strip()] = yaml.safe_load(value) if value.strip() else None
     params: dict = {}
     for name, value in given.items():
@@ -118,7 +124,8 @@ def _check(params: dict) -> None:
         resolved_seed(params["seed"])
     if not params.get("extract"):  # the extract is read once, in the kernel
         prepared_scenarios(params.get("scenarios", ["fewer_readmissions_10"]), params.get("values"),
-                           year=params.get("year"),
+                           year=params.get("year"), trust=params.get("trust"),
+                           sector=params.get("sector"),
                            statutory_ukp_rate=bool(params.get("statutory_ukp_rate")))
 
 
@@ -154,11 +161,37 @@ def executed_notebook(parameters: Mapping | None = None, timeout: int = 600):
         with _environment(PLOTLY_RENDERER="plotly_mimetype"):
             return papermill.execute_notebook(
                 nb, None, parameters=dict(parameters or {}), kernel_name="python3",
-                progress_bar=False, cwd=str(notebook_path().parent), execution_timeout=timeout)
+                progress_bar=False, cwd=str(notebook_path().parent), execution_timeout=timeout,
+                kernel_manager_class=kernel_manager_class())
     except papermill.PapermillExecutionError as exc:
         if exc.ename in {"ParameterError", "StructuralError", "ReadmitError"}:
             raise ReadmitError(_ANSI.sub("", str(exc.evalue))) from None
         raise
+
+
+def kernel_manager_class():
+    """A jupyter_client kernel manager whose kernel is this Python's ipykernel,
+    reached over IPC (Unix sockets) where the system has them, else TCP on
+    localhost."""
+    import sys
+
+    from ipykernel.kernelspec import get_kernel_dict
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpec
+    from traitlets import default
+
+    class LocalKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "tcp" if sys.platform == "win32" else "ipc"
+
+        @property
+        def kernel_spec(self):
+            if self._kernel_spec is None:
+                self._kernel_spec = KernelSpec(resource_dir="", **get_kernel_dict())
+            return self._kernel_spec
+
+    return LocalKernelManager
 
 
 _TEMPLATE = jinja2.Template("""<!DOCTYPE html>
@@ -180,7 +213,7 @@ _TEMPLATE = jinja2.Template("""<!DOCTYPE html>
 <script type="text/javascript">{{ plotlyjs }}</script>
 </head><body>
 <p class="meta">readmit {{ version }} · generated {{ generated }} · parameters:
-{% for k, v in params.items() %}<code>{{ k }}={{ v }}</code>{% if not loop.last %}, {% endif %}{% endfor %}
+{% for k, v in params %}<code>{{ k }}={{ v }}</code>{% if not loop.last %}, {% endif %}{% endfor %}
 {% if not params %}the notebook's defaults{% endif %}</p>
 {% for cell in cells %}{{ cell }}
 {% endfor %}
@@ -220,9 +253,50 @@ def notebook_html(nb, parameters: Mapping | None = None) -> str:
             code = f"<details><summary>code</summary><pre>{html.escape(cell.source)}</pre></details>"
             cells.append(code + "".join(f'<div class="output">{o}</div>' for o in outputs if o))
     return _TEMPLATE.render(
-        title=title, cells=cells, params={k: v for k, v in (parameters or {}).items()},
+        title=title, cells=cells, params=shown_parameters(parameters),
         plotlyjs=plotly.offline.get_plotlyjs(), version=__version__,
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+
+def shown_parameters(parameters: Mapping | None) -> list[tuple[str, str]]:
+    """The parameters as the page header shows them: files and folders by
+    name (no absolute path), values as written in YAML (no Python repr).
+
+    Examples
+    --------
+    >>> shown_parameters({"scenarios": ["/home/a/my.yaml", "psht_team"], "extract": "/data/hv",
+    ...                   "values": {"bed_day_cost": 35000.0,
+    ...                              "reduction": {"distribution": "uniform", "low": 0, "high": 0.2}},
+    ...                   "statutory_ukp_rate": True})
+    [('scenarios', 'my.yaml, psht_team'), ('extract', 'hv'), ('bed_day_cost', '35000'), ('reduction', 'uniform(low=0, high=0.2)'), ('statutory_ukp_rate', 'true')]
+    """
+    shown = []
+    for name, value in (parameters or {}).items():
+        if name == "scenarios":
+            shown.append((name, ", ".join(Path(str(s)).name for s in value)))
+        elif name == "extract" and value:
+            shown.append((name, Path(str(value)).name))
+        elif name == "values" and isinstance(value, Mapping):
+            shown.extend((k, _yaml_text(v)) for k, v in value.items())
+        else:
+            shown.append((name, _yaml_text(value)))
+    return shown
+
+
+def _yaml_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Mapping):
+        kind = value.get("distribution")
+        fields = ", ".join(f"{k}={_yaml_text(v)}" for k, v in value.items() if k != "distribution")
+        return f"{kind}({fields})" if kind else fields
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_yaml_text(v) for v in value)
+    return str(value)
 
 
 def _markdown(text: str) -> str:

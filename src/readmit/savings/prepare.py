@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -44,7 +45,7 @@ def formula_scenario() -> Scenario:
 
 
 def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, object] | None = None,
-                       *, extract: str | None = None, year: int | None = None,
+                       *, extract=None, year: int | None = None,
                        trust: str | None = None, sector: str | None = None,
                        statutory_ukp_rate: bool = False) -> Prepared:
     """Load scenarios (files or shipped names) and apply values and baselines.
@@ -55,13 +56,15 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
         Scenario files or shipped names; empty means the plain formula.
     values : mapping, optional
         Parameter values (numbers or distribution specs) for every scenario.
-    extract : str, optional
-        Take ``bed_days`` and ``ukp_days`` from this extract (not together
-        with given ``bed_days``/``ukp_days``).
+    extract : str, pathlib.Path or readmit.Extract, optional
+        Take ``bed_days`` and ``ukp_days`` from this extract folder (or opened
+        extract), through :class:`readmit.Readmissions` with its default
+        rule (not together with given ``bed_days``/``ukp_days``).
     year, trust, sector : optional
         Which part of the extract's baseline (default: the last full calendar
-        year of the extract, all trusts and sectors); ``year`` is also the
-        year of the statutory rate.
+        year of the extract, all trusts and sectors); ``trust`` by
+        ``institusjonID`` or name. ``year`` is also the year of the
+        statutory rate.
     statutory_ukp_rate : bool
         Price the municipality's ready-for-discharge day at the statutory
         rate of the year (not together with a given ``ukp_cost_municipality``).
@@ -69,6 +72,12 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
     Returns
     -------
     Prepared
+        ``baseline`` says where the baseline came from: ``source`` is
+        ``"given"``, ``"scenario"`` or ``"extract"``; with an extract also
+        ``extract`` (the folder's name), ``year``, ``n_readmissions``,
+        ``bed_days``, ``ukp_days``, ``trust``, ``sector``, ``period`` (the
+        discharge years of its eligible index stays) and ``rejected`` (rows
+        rejected per file).
 
     Examples
     --------
@@ -77,38 +86,109 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
     {'reduction': 0.1, 'bed_days': 100968.0, 'ukp_days': 0.0}
     >>> prepared_scenarios(["psht_team"], {"bed_day_cost": 35000}).scenarios[0].parameters["bed_day_cost"].base
     35000.0
+    >>> prepared_scenarios([], {"bed_days": 10}, trust="HFO")
+    Traceback (most recent call last):
+    ...
+    readmit.errors.ParameterError: trust and sector choose part of an extract's baseline: give extract too
     """
     values = dict(values or {})
+    if extract is None and (trust is not None or sector is not None):
+        raise ParameterError("trust and sector choose part of an extract's baseline: "
+                             "give extract too")
+    if extract is None and year is not None and not statutory_ukp_rate:
+        raise ParameterError("year is the baseline year of an extract or the year of the "
+                             "statutory rate: give extract or statutory_ukp_rate=True too")
     baseline: dict = {"source": "given" if _BASELINE & set(values) else "scenario"}
     table = None
-    if extract:
+    if extract is not None:
         if _BASELINE & set(values):
             raise ParameterError("give either an extract or bed_days/ukp_days, not both")
-        import readmit
-
-        with readmit.open(extract) as ex:
-            table = baselines.readmission_baselines(ex)
-            if year is None:
-                year = last_full_year(ex.end_date)
-        chosen = baselines.baseline_for_year(table, year, trust=trust, sector=sector)
-        values.update(bed_days=chosen["bed_days"], ukp_days=chosen["ukp_days"])
-        baseline = {"source": f"extract {extract}", **chosen, "trust": trust, "sector": sector}
+        table, baseline = extract_baseline(extract, year=year, trust=trust, sector=sector)
+        year = baseline["year"]
+        values.update(bed_days=baseline["bed_days"], ukp_days=baseline["ukp_days"])
     elif not scenarios:
         if not _BASELINE & set(values):
-            raise ParameterError("no baseline: give --bed-days (and --ukp-days), --extract DIR "
-                                 "or a --scenario that sets them")
+            raise ParameterError("no baseline: give bed_days (and ukp_days), an extract "
+                                 "or a scenario that sets them")
         values.setdefault("bed_days", 0.0)
         values.setdefault("ukp_days", 0.0)
     if statutory_ukp_rate:
         if "ukp_cost_municipality" in values:
             raise ParameterError("give either the statutory rate or ukp_cost_municipality, not both")
-        rate_year = year if year is not None else baseline.get("year")
-        if rate_year is None:
+        if year is None:
             raise ParameterError("the statutory ready-for-discharge rate needs a year (or an extract)")
-        values["ukp_cost_municipality"] = baselines.statutory_ukp_rate(int(rate_year))
-        baseline["ukp_rate_year"] = int(rate_year)
+        values["ukp_cost_municipality"] = baselines.statutory_ukp_rate(int(year))
+        baseline["ukp_rate_year"] = int(year)
     loaded = [load_scenario(s) for s in scenarios] or [formula_scenario()]
     return Prepared([s.with_values(**values) for s in loaded], baseline, table)
+
+
+def extract_baseline(extract, *, year: int | None = None, trust: str | None = None,
+                     sector: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """The baselines table of an extract (folder or opened extract) and the
+    chosen year's baseline (see :func:`prepared_scenarios`)."""
+    import readmit
+    from readmit.loader import Extract
+
+    if isinstance(extract, Extract):
+        return _baseline_of(extract, year, trust, sector)
+    with readmit.open(extract) as ex:
+        return _baseline_of(ex, year, trust, sector)
+
+
+def _baseline_of(ex, year, trust, sector) -> tuple[pd.DataFrame, dict]:
+    import readmit
+
+    rule = readmit.Readmissions(ex)
+    table = baselines.readmission_baselines(rule)
+    period = rule.period()
+    if year is None:
+        year = last_full_year(ex.end_date)
+        if period is not None and year is not None:
+            year = min(max(year, period[0]), period[1])
+    code = None if trust is None else baselines.trust_code(trust)
+    chosen = baselines.baseline_for_year(table, year, trust=code, sector=sector)
+    baseline = {"source": "extract", "extract": Path(str(ex.path)).name, **chosen,
+                "trust": code, "sector": sector,
+                "period": None if period is None else list(period),
+                "rejected": {name: int(c.get("rejected", 0)) for name, c in ex.counts.items()
+                             if c.get("rejected")}}
+    return table, baseline
+
+
+def baseline_text(b: dict) -> str:
+    """Where the baseline bed days and ready-for-discharge days came from, and
+    the period they cover.
+
+    Examples
+    --------
+    >>> baseline_text({"source": "extract", "extract": "hv", "year": 2019, "trust": "HFO",
+    ...                "sector": None, "period": [2014, 2019]})
+    "readmissions discharged in 2019 in extract hv, Helse Fonna (HFO), all sectors (the extract's eligible index stays: 2014-2019)"
+    """
+    if b.get("source") == "given":
+        text = "bed days and ready-for-discharge days per year as given"
+    elif b.get("source") == "scenario":
+        text = "each scenario's own bed days and ready-for-discharge days per year"
+    else:
+        period = b.get("period")
+        span = "" if not period else (
+            f" (the extract's eligible index stays: "
+            f"{period[0] if period[0] == period[1] else f'{period[0]}-{period[1]}'})")
+        text = f"readmissions discharged in {b['year']} in extract {b.get('extract')}, " \
+               f"{scope_text(b)}{span}"
+    if "ukp_rate_year" in b:
+        text += f"; municipality's day at the statutory rate of {b['ukp_rate_year']}"
+    return text
+
+
+def scope_text(b: dict) -> str:
+    """``Helse Fonna (HFO), all sectors``: the part of the extract a baseline covers."""
+    from readmit.figures import sector_name
+
+    trust = "all trusts" if not b.get("trust") else baselines.trust_label(b["trust"])
+    sector = "all sectors" if not b.get("sector") else sector_name(b["sector"], lang="en")
+    return f"{trust}, {sector}"
 
 
 def last_full_year(end_date) -> int | None:

@@ -9,9 +9,10 @@ import html
 import pandas as pd
 
 from readmit.savings import figures
-from readmit.savings.baselines import masked_baselines
+from readmit.errors import ParameterError
+from readmit.savings.baselines import masked_baselines, small_baseline
 from readmit.savings.montecarlo import Simulation
-from readmit.savings.prepare import Prepared
+from readmit.savings.prepare import Prepared, baseline_text, scope_text
 from readmit.savings.sensitivity import tornado
 
 
@@ -23,27 +24,32 @@ class HTML(str):
 
 
 def baseline_note(prepared: Prepared, draws: int, seed: int) -> HTML:
-    """Where the baseline came from, the draws and the seed, as an HTML note;
-    with an extract, the baselines table too (counts 1-4 shown as ``<5``).
+    """Where the baseline came from and the period it covers, the draws and
+    the seed, as an HTML note; with an extract, the baselines table too
+    (counts 1-4 shown as ``<5``) and the rows it rejected.
+
+    A baseline of an extract resting on 1-4 readmissions is refused
+    (ParameterError): the page would reveal them.
 
     Examples
     --------
     >>> from readmit.savings.prepare import prepared_scenarios
-    >>> "given" in baseline_note(prepared_scenarios([], {"bed_days": 10}), 100, 1)
+    >>> "as given" in baseline_note(prepared_scenarios([], {"bed_days": 10}), 100, 1)
     True
     """
     b = prepared.baseline
-    source = {"scenario": "each scenario's own bed days and ready-for-discharge days",
-              "given": "bed days and ready-for-discharge days as given"}.get(b["source"], b["source"])
-    parts = [f"Baseline: {html.escape(str(source))}"]
-    if "year" in b:
-        scope = ", ".join(f"{k} {html.escape(str(b[k]))}" for k in ("trust", "sector") if b.get(k))
-        parts.append(f"year {b['year']}" + (f" ({scope})" if scope else ", all trusts and sectors"))
-    if "ukp_rate_year" in b:
-        parts.append(f"municipality's ready-for-discharge day at the statutory rate of "
-                     f"{b['ukp_rate_year']}")
-    parts.append(f"{draws:,} Monte Carlo draws".replace(",", " ") + f", seed {seed}")
+    if small_baseline(b):
+        raise ParameterError(f"the baseline ({scope_text(b)}, {b['year']}) rests on fewer than "
+                             "5 readmissions, which the page would reveal; choose a wider one")
+    parts = [f"Baseline: {html.escape(baseline_text(b))}",
+             f"{draws:,} Monte Carlo draws".replace(",", " ") + f", seed {seed}"]
     out = "<p>" + "; ".join(parts) + ".</p>"
+    rejected = b.get("rejected") or {}
+    if rejected:
+        out += ("<p>Rows the extract's files failed to type and that were left out "
+                "(<code>readmit check</code> gives the reasons): "
+                + ", ".join(f"{html.escape(k)} {v:,}".replace(",", " ") for k, v in rejected.items())
+                + ".</p>")
     if prepared.table is not None:
         out += ("<p>Readmission bed days and ready-for-discharge days in the extract "
                 "(readmissions of eligible index stays; counts of 1-4 shown as &lt;5):</p>"

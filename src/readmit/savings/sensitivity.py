@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from readmit.errors import ParameterError
 from readmit.savings.formula import FRACTIONS
 from readmit.savings.model import OUTCOMES, PARAMETERS, outcomes
 from readmit.savings.scenarios import Scenario
@@ -41,7 +42,9 @@ def tornado(scenario: Scenario, outcome: str = "net_saving", spread: float = 0.2
     'reduction'
     """
     if outcome not in OUTCOMES:
-        raise KeyError(f"unknown outcome {outcome!r}; known: {', '.join(OUTCOMES)}")
+        raise ParameterError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not 0 <= spread <= 1:
+        raise ParameterError(f"spread must be a share between 0 and 1, not {spread!r}")
     base_values = scenario.base_values()
 
     def run(values):

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from readmit.errors import ParameterError
 from readmit.synthetic.config import load_config
 from readmit.synthetic.emergency import emergency_tables
 from readmit.synthetic.episodes import episode_table, outpatient_episodes, stay_episodes
@@ -41,6 +42,7 @@ def generate_tables(
     config: dict[str, Any] | None = None,
 ) -> dict[str, pa.Table]:
     """The four tables of an extract, as pyarrow tables (same seed, same tables)."""
+    check_arguments(seed=seed, scale=scale, years=years)
     cfg = config or load_config()
     start, stop = years
     n_years = stop - start + 1
@@ -71,6 +73,20 @@ def generate_tables(
             "akuttkontakter": contacts, "handlingsplaner": plans}
 
 
+def check_arguments(*, seed: int, scale: float, years: tuple[int, int]) -> None:
+    """Raise ParameterError, naming the parameter, unless the arguments are valid."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ParameterError(f"seed must be a whole number >= 0, not {seed!r}")
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
+        raise ParameterError(f"scale must be a number > 0 (1.0 is Helse Vest), not {scale!r}")
+    try:
+        first, last = (int(y) for y in years)
+    except (TypeError, ValueError):
+        raise ParameterError(f"years must be (first, last), not {years!r}") from None
+    if last < first:
+        raise ParameterError(f"years: the last year {last} is before the first {first}")
+
+
 def generate_extract(
     out_dir: str | Path,
     seed: int = 2020,
@@ -79,7 +95,17 @@ def generate_extract(
     fmt: str = "parquet",
     config: dict[str, Any] | None = None,
 ) -> dict[str, int]:
-    """Write a synthetic extract to ``out_dir``; return rows per table."""
+    """Write a synthetic extract to ``out_dir``; return rows per table.
+
+    Errors name the parameter:
+
+    >>> generate_extract("x", scale=0)
+    Traceback (most recent call last):
+    ...
+    readmit.errors.ParameterError: scale must be a number > 0 (1.0 is Helse Vest), not 0
+    """
+    if fmt not in ("parquet", "csv"):
+        raise ParameterError(f"fmt must be 'parquet' or 'csv', not {fmt!r}")
     tables = generate_tables(seed, scale, years, config)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
