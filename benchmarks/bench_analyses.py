@@ -29,7 +29,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EXTRACT = Path(os.environ.get("READMIT_BENCH_EXTRACT", "/work/data/helse-vest"))
+#: The default extract: $READMIT_BENCH_EXTRACT, else the repository's (make extract),
+#: else the shared copy on the development machine.
+DEFAULT_EXTRACT = Path(os.environ.get("READMIT_BENCH_EXTRACT") or next(
+    (p for p in (ROOT / "data" / "synthetic" / "helse-vest",) if (p / "episoder.parquet").exists()),
+    Path("/work/data/helse-vest")))
 
 
 def _vm_hwm_mb() -> float:

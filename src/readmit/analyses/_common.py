@@ -1,6 +1,7 @@
 """What the analyses share: LOS bands, groupings, labels of masked cells."""
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import pandas as pd
@@ -32,11 +33,11 @@ def select_groups(names: Sequence[str]) -> tuple[str, str]:
 
 def check_horizon(horizon_days: int) -> int:
     """``horizon_days`` as an int from 1 to :data:`MAX_HORIZON_DAYS`, else ParameterError."""
-    if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) \
+    if isinstance(horizon_days, bool) or not isinstance(horizon_days, numbers.Integral) \
             or not 1 <= horizon_days <= MAX_HORIZON_DAYS:
         raise ParameterError(f"horizon_days must be a whole number of days from 1 to "
                              f"{MAX_HORIZON_DAYS}, not {horizon_days!r}")
-    return horizon_days
+    return int(horizon_days)
 
 
 def group_colours(trust_of: dict, *, highlight: str | None = None) -> dict:
