@@ -23,10 +23,21 @@ from readmit.loader import Extract, open  # noqa: E402,A004
 from readmit.readmissions import (index_stays, readmission_burden,  # noqa: E402
                                   readmission_rates)
 from readmit.rule import Readmissions  # noqa: E402
+from readmit.analyses import (days_to_readmission_by_los,  # noqa: E402
+                              days_to_readmission_by_los_figure, los_vs_readmission,
+                              los_vs_readmission_figure, rates_by_los_band,
+                              rates_by_los_band_figure, ready_for_discharge,
+                              ready_for_discharge_figure, time_to_readmission,
+                              time_to_readmission_figure, trend, trend_figure)
 
 __all__ = [
     "open", "Extract", "Readmissions", "datasets",
     "ReadmitError", "StructuralError", "ParameterError",
+    # analyses (readmit.analyses): a table from the rule, a figure from the table
+    "trend", "trend_figure", "rates_by_los_band", "rates_by_los_band_figure",
+    "los_vs_readmission", "los_vs_readmission_figure", "time_to_readmission",
+    "time_to_readmission_figure", "days_to_readmission_by_los",
+    "days_to_readmission_by_los_figure", "ready_for_discharge", "ready_for_discharge_figure",
     # deprecated functions of 0.1: use Readmissions
     "index_stays", "readmission_rates", "readmission_burden",
     "__version__",

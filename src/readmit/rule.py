@@ -413,6 +413,53 @@ class Readmissions:
                           if v is not None and k != "end_date")
         return f"Readmissions({self.extract.path.name!r}, {given}, end_date={self.end_date})"
 
+    # -- analyses (readmit.analyses): trend, length of stay, time to readmission,
+    # -- ready for discharge; each table has a figure function beside it
+    def trend(self, *, by: Sequence[str] | str | None = None) -> pd.DataFrame:
+        """Rate and ready-for-discharge stays by year: :func:`readmit.analyses.trend.trend`
+        (figure: :func:`readmit.trend_figure`)."""
+        from readmit.analyses.trend import trend
+        return trend(self, by=by)
+
+    def rates_by_los_band(self, *, by: Sequence[str] | str | None = ("sector",)
+                          ) -> pd.DataFrame:
+        """Readmission share by length-of-stay band:
+        :func:`readmit.analyses.length_of_stay.rates_by_los_band`
+        (figure: :func:`readmit.rates_by_los_band_figure`)."""
+        from readmit.analyses.length_of_stay import rates_by_los_band
+        return rates_by_los_band(self, by=by)
+
+    def los_vs_readmission(self) -> pd.DataFrame:
+        """Mean length of stay and readmission share per year, trust and sector:
+        :func:`readmit.analyses.length_of_stay.los_vs_readmission`
+        (figure: :func:`readmit.los_vs_readmission_figure`, the bubble chart)."""
+        from readmit.analyses.length_of_stay import los_vs_readmission
+        return los_vs_readmission(self)
+
+    def time_to_readmission(self, *, by: str | None = None, horizon_days: int = 365
+                            ) -> pd.DataFrame:
+        """Cumulative incidence of readmission, death competing (Aalen–Johansen):
+        :func:`readmit.analyses.time_to_readmission.time_to_readmission`
+        (figure: :func:`readmit.time_to_readmission_figure`)."""
+        from readmit.analyses.time_to_readmission import time_to_readmission
+        return time_to_readmission(self, by=by, horizon_days=horizon_days)
+
+    def days_to_readmission_by_los(self, *, sectors: Sequence[str] | str = ("vop", "tsb"),
+                                   horizon_days: int = 365) -> pd.DataFrame:
+        """Days to readmission by the length of the previous stay:
+        :func:`readmit.analyses.time_to_readmission.days_to_readmission_by_los`
+        (figure: :func:`readmit.days_to_readmission_by_los_figure`)."""
+        from readmit.analyses.time_to_readmission import days_to_readmission_by_los
+        return days_to_readmission_by_los(self, sectors=sectors, horizon_days=horizon_days)
+
+    def ready_for_discharge(self, *, by: Sequence[str] | str = ("year", "institusjonID",
+                                                                 "sector")) -> pd.DataFrame:
+        """Ready-for-discharge days, payment and readmission of the ready:
+        :func:`readmit.analyses.ready_for_discharge.ready_for_discharge`
+        (figure: :func:`readmit.ready_for_discharge_figure`)."""
+        from readmit.analyses.ready_for_discharge import ready_for_discharge
+        return ready_for_discharge(self, by=by)
+
 
 def typed_index_stays(frame: pd.DataFrame) -> pd.DataFrame:
     """Flags as booleans and day counts as nullable integers (``Int64``)."""

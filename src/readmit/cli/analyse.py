@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from readmit.cli import analyses as _opts
 from readmit.cli.common import (HelpFormatter, add_extract_options, add_out_option,
                                 add_rule_options, add_suppress_option)
 
@@ -24,7 +25,29 @@ class Analysis:
 
 
 #: Every analysis, in the order ``readmit analyse --help`` lists them.
-ANALYSES: list[Analysis] = []
+ANALYSES: list[Analysis] = [
+    Analysis("trend", "Readmission rate (Wilson 95%% interval) and ready-for-discharge stays "
+                      "and days, by discharge year.",
+             "readmit.cli.analyses:trend_command", _opts.trend_options),
+    Analysis("los-bands", "Readmission rate by length-of-stay band (0, 1, 2, 3-4, 5-7, 8-14, "
+                          "15-29, 30+ days), by sector.",
+             "readmit.cli.analyses:los_bands_command", _opts.los_band_options),
+    Analysis("los-vs-readmission", "Mean length of stay and readmission rate per discharge "
+                                   "year, trust and sector, with the catchment population.",
+             "readmit.cli.analyses:los_vs_readmission_command"),
+    Analysis("time-to-readmission", "Cumulative incidence of readmission with death as a "
+                                    "competing event (Aalen-Johansen, 95%% interval), day by "
+                                    "day.",
+             "readmit.cli.analyses:time_to_readmission_command",
+             _opts.time_to_readmission_options),
+    Analysis("days-to-readmission-by-los", "Days to readmission by the length of the previous "
+                                           "stay (quantiles; VOP and TSB by default).",
+             "readmit.cli.analyses:days_by_los_command", _opts.days_by_los_options),
+    Analysis("ready-for-discharge", "Ready-for-discharge stays, days and the statutory "
+                                    "municipal payment; readmission rate with and without a "
+                                    "ready-for-discharge date.",
+             "readmit.cli.analyses:ready_command", _opts.ready_options),
+]
 
 
 def register(add) -> None:
@@ -36,7 +59,7 @@ def register(add) -> None:
     sub = p.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS",
                            title="analyses")
     for a in ANALYSES:
-        sp = sub.add_parser(a.name, help=a.help, description=a.help,
+        sp = sub.add_parser(a.name, help=a.help, description=a.help.replace("%%", "%"),
                             formatter_class=HelpFormatter)
         sp.set_defaults(_analysis=a.handler)
         add_out_option(sp)

@@ -152,18 +152,26 @@ def _is_share(column: str) -> bool:
 
 def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequence[str] = (),
                 derived: Mapping[str, Sequence[str]] | None = None,
-                decimals: Mapping[str, int] | None = None, note: str | None = None) -> None:
+                decimals: Mapping[str, int] | None = None, note: str | None = None,
+                columns: Sequence[str] | None = None) -> None:
     """Write an aggregate table to ``args.out`` (CSV), or print it whole.
 
     Counts 1-4 and what is computed from them become ``<5`` unless
-    ``args.no_suppress``; the command then says so.
+    ``args.no_suppress``; the command then says so. ``columns``: write only
+    these, in this order (the others may still decide what is suppressed).
     """
-    from readmit.privacy import displayed
+    from readmit.privacy import displayed, small_cells
 
     table = rounded(with_trust_names(frame), decimals)
     suppress = not getattr(args, "no_suppress", False)
+    hidden = False
     if suppress and counts:
+        cells = small_cells(table, counts=list(counts), derived=derived)
         table = displayed(table, counts=list(counts), derived=derived)
+        hidden = bool(cells[[c for c in cells.columns
+                             if columns is None or c in columns]].to_numpy().any())
+    if columns is not None:
+        table = table[list(columns)]
     out = getattr(args, "out", None)
     if out:
         path = output_path(out)
@@ -178,7 +186,7 @@ def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequen
     if counts and not suppress:
         print("not suppressed (--no-suppress): counts 1-4 are shown; keep this table inside "
               "the secure server", file=sys.stderr)
-    elif counts and (table[list(counts)] == "<5").to_numpy().any():
+    elif hidden:
         print("<5: a count from 1 to 4, and what is computed from it, is hidden "
               "(definitions.md, Small numbers)")
 
