@@ -217,7 +217,8 @@ def test_cli_ready_for_discharge_and_trend(hand_extract, tmp_path):
     assert main(["analyse", str(hand_extract), "ready-for-discharge", "--out", str(out),
                  "--no-suppress"]) == 0
     table = pd.read_csv(out)
-    assert list(table.columns[:7]) == ["year", "institusjonID", "sector", "n_stays",
+    # at least the columns; the CLI adds the trust's name after its code
+    assert list(table.columns[:8]) == ["year", "institusjonID", "trust", "sector", "n_stays",
                                        "n_stays_ready", "ukp_days", "statutory_rate_nok"]
     assert "payment_nok" in table.columns
     assert table["payment_nok"].tolist() == [9494, 0, 9770]
