@@ -27,6 +27,8 @@ _REFERENCE_TABLES = {
     "ref_kommuner": "kommuner.csv",
     "ref_catchment_split": "catchment_split.csv",
     "ref_ukp_satser": "ukp_satser.csv",
+    "ref_charlson_icd10": "charlson_icd10.csv",
+    "ref_elixhauser_icd10": "elixhauser_icd10.csv",
 }
 
 #: Defaults of definitions.md; every report prints the values it ran with.
@@ -40,6 +42,11 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "end_date": None,
     "mortality_days": 213,
     "frequent_contacts": 10,
+    # comorbidity (int_stay_comorbidity): SKDE's CoMorbIndex.sas by default
+    "charlson_weights": "charlson",
+    "comorbidity_hierarchy": False,
+    "comorbidity_lookback_days": 365,
+    "comorbidity_index_stay": False,
 }
 
 
@@ -78,13 +85,14 @@ def materialization(filename: str, sql: str) -> str:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``ref_*`` tables from the CSV files shipped in ``readmit/reference``."""
+    """Create the ``ref_*`` tables from the CSV files shipped in ``readmit/reference``
+    (lines starting with ``#`` are comments: a file's sources)."""
     ref = resources.files("readmit").joinpath("reference")
     for table, filename in _REFERENCE_TABLES.items():
         with resources.as_file(ref.joinpath(filename)) as path:
             con.execute(
                 f'CREATE OR REPLACE TABLE "{table}" AS '
-                "SELECT * FROM read_csv($path, header = true, all_varchar = false)",
+                "SELECT * FROM read_csv($path, header = true, all_varchar = false, comment = '#')",
                 {"path": str(path)},
             )
 
@@ -118,10 +126,7 @@ def build(
     >>> sorted(sql.parameters_of("SELECT 1 WHERE x < $window_days -- $not_this"))
     ['window_days']
     """
-    values = {**DEFAULT_PARAMS, **(params or {})}
-    unknown = set(values) - set(DEFAULT_PARAMS)
-    if unknown:
-        raise ValueError(f"unknown SQL parameters: {sorted(unknown)}")
+    values = _values(params)
     load_reference(con)
     order = build_order()
     if models is not None:
@@ -129,15 +134,62 @@ def build(
         last = max(i for i, f in enumerate(order) if _model_name(f) in wanted)
         order = order[: last + 1]
     for filename in order:
-        text = sql_text(filename)
-        bound = {k: values[k] for k in parameters_of(text)}
-        name = _model_name(filename)
-        if materialization(filename, text) == "view":
-            # a view, so filters reach the source; DuckDB stores bound values as constants
-            con.sql(text, params=bound).create_view(name, replace=True)
-        else:
-            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS\n{text}', bound)
+        _create(con, filename, values)
     return values
+
+
+def build_models(
+    con: duckdb.DuckDBPyConnection,
+    models: Iterable[str],
+    params: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Rebuild exactly the named models, in build order, over models already built.
+
+    For changing the options of a few late models without rebuilding what
+    they read (e.g. the comorbidity models over ``int_stays``); their inputs
+    and the ``ref_*`` tables must exist in ``con`` (built by :func:`build`).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    models : iterable of str
+        Model names, e.g. ``["int_stay_comorbidity"]``.
+    params : mapping, optional
+        Overrides of :data:`DEFAULT_PARAMS`.
+
+    Returns
+    -------
+    dict
+        The parameter values the models were built with.
+    """
+    values = _values(params)
+    wanted = set(models)
+    order = [f for f in build_order() if _model_name(f) in wanted]
+    missing = wanted - {_model_name(f) for f in order}
+    if missing:
+        raise ValueError(f"unknown SQL models: {sorted(missing)}")
+    for filename in order:
+        _create(con, filename, values)
+    return values
+
+
+def _values(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    values = {**DEFAULT_PARAMS, **(params or {})}
+    unknown = set(values) - set(DEFAULT_PARAMS)
+    if unknown:
+        raise ValueError(f"unknown SQL parameters: {sorted(unknown)}")
+    return values
+
+
+def _create(con: duckdb.DuckDBPyConnection, filename: str, values: Mapping[str, Any]) -> None:
+    text = sql_text(filename)
+    bound = {k: values[k] for k in parameters_of(text)}
+    name = _model_name(filename)
+    if materialization(filename, text) == "view":
+        # a view, so filters reach the source; DuckDB stores bound values as constants
+        con.sql(text, params=bound).create_view(name, replace=True)
+    else:
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS\n{text}', bound)
 
 
 def _model_name(filename: str) -> str:
