@@ -15,7 +15,10 @@
 -- $comorbidity_index_stay the conditions of the stay's own episodes (the
 -- inpatient episodes admitted from its admission to its discharge) are
 -- added. A diagnosis has a condition when its normalised code starts with
--- one of the condition's prefixes (3 or 4 characters).
+-- one of the condition's prefixes (3 or 4 characters). Unlike the macro,
+-- whose `group by pid` gives every index stay of a person the union of all
+-- that person's lookbacks, each stay has its own; and the macro's four
+-- code-list slips are not copied (reference/charlson_icd10.csv header).
 -- With $comorbidity_hierarchy a condition is not counted when the
 -- condition in its superseded_by column is present (Charlson: mild by
 -- severe liver disease, diabetes without by with complications,
