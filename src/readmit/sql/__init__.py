@@ -85,8 +85,7 @@ def materialization(filename: str, sql: str) -> str:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``ref_*`` tables from the CSV files shipped in ``readmit/reference``
-    (lines starting with ``#`` are comments: a file's sources)."""
+    """Create the ``ref_*`` tables from the CSV files shipped in ``readmit/reference``."""
     ref = resources.files("readmit").joinpath("reference")
     for table, filename in _REFERENCE_TABLES.items():
         with resources.as_file(ref.joinpath(filename)) as path:
@@ -126,7 +125,10 @@ def build(
     >>> sorted(sql.parameters_of("SELECT 1 WHERE x < $window_days -- $not_this"))
     ['window_days']
     """
-    values = _values(params)
+    values = {**DEFAULT_PARAMS, **(params or {})}
+    unknown = set(values) - set(DEFAULT_PARAMS)
+    if unknown:
+        raise ValueError(f"unknown SQL parameters: {sorted(unknown)}")
     load_reference(con)
     order = build_order()
     if models is not None:
@@ -134,8 +136,19 @@ def build(
         last = max(i for i, f in enumerate(order) if _model_name(f) in wanted)
         order = order[: last + 1]
     for filename in order:
-        _create(con, filename, values)
+        text = sql_text(filename)
+        bound = {k: values[k] for k in parameters_of(text)}
+        name = _model_name(filename)
+        if materialization(filename, text) == "view":
+            # a view, so filters reach the source; DuckDB stores bound values as constants
+            con.sql(text, params=bound).create_view(name, replace=True)
+        else:
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS\n{text}', bound)
     return values
+
+
+def _model_name(filename: str) -> str:
+    return filename.rsplit("/", 1)[-1].removesuffix(".sql")
 
 
 def build_models(
@@ -162,35 +175,20 @@ def build_models(
     dict
         The parameter values the models were built with.
     """
-    values = _values(params)
+    values = {**DEFAULT_PARAMS, **(params or {})}
+    unknown = set(values) - set(DEFAULT_PARAMS)
+    if unknown:
+        raise ValueError(f"unknown SQL parameters: {sorted(unknown)}")
     wanted = set(models)
     order = [f for f in build_order() if _model_name(f) in wanted]
     missing = wanted - {_model_name(f) for f in order}
     if missing:
         raise ValueError(f"unknown SQL models: {sorted(missing)}")
     for filename in order:
-        _create(con, filename, values)
+        text = sql_text(filename)
+        bound = {k: values[k] for k in parameters_of(text)}
+        if materialization(filename, text) == "view":
+            con.sql(text, params=bound).create_view(_model_name(filename), replace=True)
+        else:
+            con.execute(f'CREATE OR REPLACE TABLE "{_model_name(filename)}" AS\n{text}', bound)
     return values
-
-
-def _values(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    values = {**DEFAULT_PARAMS, **(params or {})}
-    unknown = set(values) - set(DEFAULT_PARAMS)
-    if unknown:
-        raise ValueError(f"unknown SQL parameters: {sorted(unknown)}")
-    return values
-
-
-def _create(con: duckdb.DuckDBPyConnection, filename: str, values: Mapping[str, Any]) -> None:
-    text = sql_text(filename)
-    bound = {k: values[k] for k in parameters_of(text)}
-    name = _model_name(filename)
-    if materialization(filename, text) == "view":
-        # a view, so filters reach the source; DuckDB stores bound values as constants
-        con.sql(text, params=bound).create_view(name, replace=True)
-    else:
-        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS\n{text}', bound)
-
-
-def _model_name(filename: str) -> str:
-    return filename.rsplit("/", 1)[-1].removesuffix(".sql")
