@@ -54,7 +54,7 @@ def main() -> None:
     print(f"open: {time.perf_counter() - t0:.1f} s, CPU {_cpu() - c0:.1f} s, "
           f"{ex.counts['episoder']['kept']:,} episodes")
     t0, c0 = time.perf_counter(), _cpu()
-    sql.build(ex.con, models=["int_episode_conditions"])
+    sql.build(ex.con, models=["int_stays", "int_episode_conditions"])
     n_stays = ex.con.sql("SELECT count(*) FROM int_stays").fetchall()[0][0]
     print(f"stays (models up to int_stays): {time.perf_counter() - t0:.1f} s, "
           f"CPU {_cpu() - c0:.1f} s, {n_stays:,} stays")

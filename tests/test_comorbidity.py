@@ -553,7 +553,7 @@ def test_matches_reference_scorer(tmp_path_factory, episodes, lookback_days):
     directory = tmp_path_factory.mktemp("prop")
     rows = write_extract(directory, episodes)
     with readmit.open(directory) as ex:
-        sql.build(ex.con, models=["int_episode_conditions"])
+        sql.build(ex.con, models=["int_stays", "int_episode_conditions"])
         for options in OPTION_GRID:
             frame = rescored(ex, lookback_days=lookback_days, **options)
             expected = reference_scores(rows.episodes, lookback_days=lookback_days, **options)
