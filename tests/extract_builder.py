@@ -18,6 +18,7 @@ Python reference implementation takes as its input.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,9 @@ EPISODE_DEFAULTS: dict[str, Any] = {
 _INT_EPISODE = {"episode_lnr", "sektor", "omsorgsniva", "innmateHast", "fraSted", "tilSted",
                 "uttilstand", "alder", "kjonn"}
 _TEXT_EPISODE = {"lopenr", "institusjonID", "tilstand_1_1", "tilstand_2_1", "drg", "komnr"}
+#: More secondary conditions (tilstand_2_2, tilstand_2_3, ...) may be given to ep();
+#: the file then has as many tilstand_2_N columns as the rows use.
+_MORE_CONDITIONS = re.compile(r"tilstand_2_([2-9]|[1-9][0-9]+)")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -101,7 +105,8 @@ def ep(lopenr: str, episode_lnr: int, admitted: str | None, discharged: str | No
     row: dict[str, Any] = {"lopenr": str(lopenr), "episode_lnr": int(episode_lnr)}
     row.update(EPISODE_DEFAULTS)
     row.update(inndato=inndato, inntid=inntid, utdato=utdato, uttid=uttid)
-    unknown = set(overrides) - set(EPISODE_COLUMNS)
+    unknown = {k for k in overrides
+               if k not in EPISODE_COLUMNS and not _MORE_CONDITIONS.fullmatch(k)}
     if unknown:
         raise KeyError(f"unknown episode columns: {sorted(unknown)}")
     row.update(overrides)
@@ -190,6 +195,14 @@ def fill_rows(episodes: list[dict[str, Any]], persons: list[dict[str, Any]] | No
 
 
 # --------------------------------------------------------------------------- writing
+def episode_columns(episodes: list[dict[str, Any]]) -> list[str]:
+    """EPISODE_COLUMNS, with the extra tilstand_2_N any episode uses after tilstand_2_1."""
+    extra = {k for e in episodes for k in e if _MORE_CONDITIONS.fullmatch(k)}
+    extra_sorted = sorted(extra, key=lambda k: int(k.rsplit("_", 1)[1]))
+    i = EPISODE_COLUMNS.index("tilstand_2_1") + 1
+    return EPISODE_COLUMNS[:i] + extra_sorted + EPISODE_COLUMNS[i:]
+
+
 def _arrow_tables(rows: Rows):
     import pyarrow as pa
 
@@ -197,10 +210,11 @@ def _arrow_tables(rows: Rows):
         return pa.array(values, type=typ)
 
     ep_types = {}
-    for c in EPISODE_COLUMNS:
+    columns = episode_columns(rows.episodes)
+    for c in columns:
         if c in _INT_EPISODE:
             ep_types[c] = pa.int64()
-        elif c in _TEXT_EPISODE:
+        elif c in _TEXT_EPISODE or _MORE_CONDITIONS.fullmatch(c):
             ep_types[c] = pa.string()
         elif c == "korrvekt":
             ep_types[c] = pa.float64()
@@ -208,7 +222,7 @@ def _arrow_tables(rows: Rows):
             ep_types[c] = pa.date32()
         elif c in ("inntid", "uttid"):
             ep_types[c] = pa.time64("us")
-    episoder = pa.table({c: col([e[c] for e in rows.episodes], ep_types[c]) for c in EPISODE_COLUMNS})
+    episoder = pa.table({c: col([e.get(c) for e in rows.episodes], ep_types[c]) for c in columns})
     pt = {"lopenr": pa.string(), "fodselsar": pa.int64(), "kjonn": pa.int64(),
           "komnr": pa.string(), "doddato": pa.date32()}
     pasienter = pa.table({c: col([p[c] for p in rows.persons], pt[c]) for c in PERSON_COLUMNS})
@@ -263,7 +277,8 @@ def write_extract(directory: str | Path, episodes: list[dict[str, Any]],
         for name, table in _arrow_tables(rows).items():
             pq.write_table(table, directory / f"{name}.parquet")
     else:
-        _write_csv(directory / "episoder.csv", EPISODE_COLUMNS, rows.episodes)
+        _write_csv(directory / "episoder.csv", episode_columns(rows.episodes),
+                   [{c: e.get(c) for c in episode_columns(rows.episodes)} for e in rows.episodes])
         _write_csv(directory / "pasienter.csv", PERSON_COLUMNS, rows.persons)
         _write_csv(directory / "akuttkontakter.csv", CONTACT_COLUMNS, rows.contacts)
     return rows

@@ -28,6 +28,8 @@ _REFERENCE_TABLES = {
     "ref_kommuner": "kommuner.csv",
     "ref_catchment_split": "catchment_split.csv",
     "ref_ukp_satser": "ukp_satser.csv",
+    "ref_charlson_icd10": "charlson_icd10.csv",
+    "ref_elixhauser_icd10": "elixhauser_icd10.csv",
 }
 
 #: Defaults of definitions.md; every report prints the values it ran with.
@@ -43,6 +45,11 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "last_year": None,
     "mortality_days": 213,
     "frequent_contacts": 10,
+    # comorbidity (int_stay_comorbidity): SKDE's CoMorbIndex.sas by default
+    "charlson_weights": "charlson",
+    "comorbidity_hierarchy": False,
+    "comorbidity_lookback_days": 365,
+    "comorbidity_index_stay": False,
 }
 
 
@@ -93,7 +100,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         with resources.as_file(ref.joinpath(filename)) as path:
             con.execute(
                 f'CREATE OR REPLACE TABLE main."{table}" AS '
-                "SELECT * FROM read_csv($path, header = true, all_varchar = false)",
+                "SELECT * FROM read_csv($path, header = true, all_varchar = false, comment = '#')",
                 {"path": str(path)},
             )
 
@@ -216,3 +223,46 @@ def _ident(name: str) -> str:
 
 def _model_name(filename: str) -> str:
     return filename.rsplit("/", 1)[-1].removesuffix(".sql")
+
+
+def build_models(
+    con: duckdb.DuckDBPyConnection,
+    models: Iterable[str],
+    params: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Rebuild exactly the named models, in build order, over models already built.
+
+    For changing the options of a few late models without rebuilding what
+    they read (e.g. the comorbidity models over ``int_stays``); their inputs
+    and the ``ref_*`` tables must exist in ``con`` (built by :func:`build`).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    models : iterable of str
+        Model names, e.g. ``["int_stay_comorbidity"]``.
+    params : mapping, optional
+        Overrides of :data:`DEFAULT_PARAMS`.
+
+    Returns
+    -------
+    dict
+        The parameter values the models were built with.
+    """
+    values = {**DEFAULT_PARAMS, **(params or {})}
+    unknown = set(values) - set(DEFAULT_PARAMS)
+    if unknown:
+        raise ValueError(f"unknown SQL parameters: {sorted(unknown)}")
+    wanted = set(models)
+    order = [f for f in build_order() if _model_name(f) in wanted]
+    missing = wanted - {_model_name(f) for f in order}
+    if missing:
+        raise ValueError(f"unknown SQL models: {sorted(missing)}")
+    for filename in order:
+        text = sql_text(filename)
+        bound = {k: values[k] for k in parameters_of(text)}
+        if materialization(filename, text) == "view":
+            con.sql(text, params=bound).create_view(_model_name(filename), replace=True)
+        else:
+            con.execute(f'CREATE OR REPLACE TABLE "{_model_name(filename)}" AS\n{text}', bound)
+    return values
