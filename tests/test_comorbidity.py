@@ -164,10 +164,8 @@ def build_frame(tmp_path: Path, episodes: list[dict[str, Any]], **options: Any) 
 
 
 def rescored(ex: readmit.Extract, **options: Any) -> pd.DataFrame:
-    """Other options over stays already built: only int_stay_comorbidity again."""
-    sql.build_models(ex.con, ["int_stay_comorbidity"],
-                     comorbidity.comorbidity_parameters(**options))
-    return comorbidity.comorbidity_of_built(ex.con)
+    """Other options over the same rule's stays: only int_stay_comorbidity again."""
+    return stay_comorbidity(readmit.Readmissions(ex), **options)
 
 
 def flagged(row: Any) -> set[str]:
@@ -457,8 +455,9 @@ def test_figure_hides_small_counts():
 
 def test_every_stay_of_the_small_extract(small_extract):
     with readmit.open(small_extract) as ex:
-        frame = stay_comorbidity(ex, weights="quan2011", hierarchy=True)
-        n_stays = ex.con.sql("SELECT count(*) FROM int_stays").fetchall()[0][0]
+        r = readmit.Readmissions(ex)
+        frame = stay_comorbidity(r, weights="quan2011", hierarchy=True)
+        n_stays = r.sql("SELECT count(*) FROM int_stays").fetchall()[0][0]
     assert len(frame) == n_stays and frame.stay_id.is_unique
     weights = pd.Series(QUAN_2011)
     assert (frame[CHARLSON_CONDITIONS].astype(int) @ weights[CHARLSON_CONDITIONS]
@@ -553,7 +552,6 @@ def test_matches_reference_scorer(tmp_path_factory, episodes, lookback_days):
     directory = tmp_path_factory.mktemp("prop")
     rows = write_extract(directory, episodes)
     with readmit.open(directory) as ex:
-        sql.build(ex.con, models=["int_stays", "int_episode_conditions"])
         for options in OPTION_GRID:
             frame = rescored(ex, lookback_days=lookback_days, **options)
             expected = reference_scores(rows.episodes, lookback_days=lookback_days, **options)

@@ -38,6 +38,7 @@ from readmit import sql
 from readmit.errors import ParameterError
 
 if TYPE_CHECKING:
+    from readmit.rule import Readmissions
     import duckdb
 
     from readmit.loader import Extract
@@ -137,7 +138,7 @@ def comorbidity_parameters(
 
 
 def stay_comorbidity(
-    extract: Extract,
+    source: Extract | Readmissions,
     *,
     weights: str = "charlson",
     hierarchy: bool = False,
@@ -147,13 +148,15 @@ def stay_comorbidity(
 ) -> pd.DataFrame:
     """One row per stay with its Charlson conditions, Charlson index and Elixhauser count.
 
-    Builds the SQL models up to ``int_stay_comorbidity`` in the extract's
-    connection (the table stays there, keyed by ``stay_id``, for joins).
+    Builds ``int_stay_comorbidity`` (one row per stay, keyed by ``stay_id``)
+    among the rule's models; other options than the defaults are built beside
+    them, over the same stays.
 
     Parameters
     ----------
-    extract : readmit.Extract
-        An extract opened with :func:`readmit.open`.
+    source : readmit.Readmissions or readmit.Extract
+        A bound rule (its stays are used), or an extract opened with
+        :func:`readmit.open` (stays formed with ``transfer_hours``).
     weights : {"charlson", "quan2011"}
         The Charlson weights: the original ones (1987; SKDE's default) or
         Quan et al.'s 2011 update.
@@ -166,7 +169,8 @@ def stay_comorbidity(
     include_index_stay : bool
         Add the conditions of the stay's own inpatient episodes (SKDE: no).
     transfer_hours : float
-        How stays are formed (definitions.md: Stays); default 8.
+        How stays are formed (definitions.md: Stays) when ``source`` is an
+        extract; default 8. A rule brings its own.
 
     Returns
     -------
@@ -187,18 +191,36 @@ def stay_comorbidity(
     Examples
     --------
     >>> import readmit
-    >>> ex = readmit.open("data/synthetic/helse-vest")                  # doctest: +SKIP
-    >>> cci = stay_comorbidity(ex, weights="quan2011", hierarchy=True)   # doctest: +SKIP
-    >>> cci.charlson_index.describe()                                    # doctest: +SKIP
+    >>> ex = readmit.open(readmit.datasets.example_extract())
+    >>> r = readmit.Readmissions(ex)
+    >>> cci = stay_comorbidity(r, weights="quan2011", hierarchy=True)
+    >>> int(cci.charlson_index.min()), len(cci) == len(stay_comorbidity(r))
+    (0, True)
+    >>> ex.close()
     """
-    params = comorbidity_parameters(weights=weights, hierarchy=hierarchy,
-                                    lookback_days=lookback_days,
-                                    include_index_stay=include_index_stay)
-    if transfer_hours < 0:
-        raise ParameterError(f"transfer_hours must not be negative, not {transfer_hours}")
-    params["transfer_hours"] = float(transfer_hours)
-    sql.build(extract.con, params, models=["int_stay_comorbidity"])
-    return comorbidity_of_built(extract.con)
+    from readmit.rule import Readmissions
+
+    options = comorbidity_parameters(weights=weights, hierarchy=hierarchy,
+                                     lookback_days=lookback_days,
+                                     include_index_stay=include_index_stay)
+    if isinstance(source, Readmissions):
+        rule = source
+        if transfer_hours != 8.0 and float(transfer_hours) != rule.parameters["transfer_hours"]:
+            raise ParameterError("transfer_hours: give it to Readmissions(), not here, "
+                                 "when source is a rule")
+    else:
+        from readmit.rule import Readmissions as _R
+
+        rule = _R(source, transfer_hours=transfer_hours)
+    flags = ", ".join(f"c.{name}" for name in CHARLSON_CONDITIONS)
+    return rule.frame(
+        f"""
+        SELECT c.stay_id, c.person_id AS lopenr, s.admitted_at, c.charlson_index,
+               c.elixhauser_count, {flags}
+        FROM int_stay_comorbidity AS c
+        JOIN int_stays AS s ON s.stay_id = c.stay_id
+        ORDER BY lopenr, s.admitted_at, c.stay_id
+        """, options=options)
 
 
 def comorbidity_of_built(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -265,32 +265,69 @@ class Readmissions:
         """The end of the data the rule uses (``end_date`` or the latest discharge)."""
         return self.parameters["end_date"]
 
-    def build(self, *models: str) -> None:
-        """Build ``models`` (and what they read) unless they are built already.
+    def build(self, *models: str, options: Mapping[str, Any] | None = None) -> str:
+        """Build ``models`` (and what they read) unless they are built already;
+        return the schema they are in.
+
+        Parameters
+        ----------
+        *models : str
+        options : mapping, optional
+            Model parameters beyond the rule's (e.g. the comorbidity options
+            ``charlson_weights``). Models that read them are built in a schema
+            of their own beside the rule's, keyed by the options; the models
+            they read that do not depend on the options are the rule's own,
+            shared through views, never rebuilt.
 
         Examples
         --------
         >>> r.build("mart_index_stays")                                  # doctest: +SKIP
+        'rule_01536e6fc8'
         """
-        missing = [m for m in models if m not in self._built]
-        if missing:
-            sql.build(self.con, self._sql_params, models=missing, schema=self.schema,
-                      built=self._built)
+        changed = _changed_options(options)
+        if not changed:
+            missing = [m for m in models if m not in self._built]
+            if missing:
+                sql.build(self.con, self._sql_params, models=missing, schema=self.schema,
+                          built=self._built)
+            return self.schema
+        key = json.dumps(changed, sort_keys=True, default=str)
+        schema = f"{self.schema}_{hashlib.sha1(key.encode()).hexdigest()[:8]}"
+        built = self.extract._built_models.setdefault(schema, set())
+        missing = [m for m in models if m not in built]
+        if not missing:
+            return schema
+        uses = sql.parameter_closure()
+        needed = sql.required_models(missing)
+        shared = [m for m in needed if not (uses[m] & set(changed)) and m not in built]
+        if shared:
+            self.build(*shared)
+            self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_q(schema)}")
+            for m in shared:   # the rule's own models, seen from the options' schema
+                self.con.execute(f"CREATE OR REPLACE VIEW {_q(schema)}.{_q(m)} AS "
+                                 f"SELECT * FROM {_q(self.schema)}.{_q(m)}")
+                built.add(m)
+        sql.build(self.con, {**self._sql_params, **changed}, models=missing, schema=schema,
+                  built=built)
+        return schema
 
-    def relation(self, model: str) -> duckdb.DuckDBPyRelation:
+    def relation(self, model: str, *, options: Mapping[str, Any] | None = None
+                 ) -> duckdb.DuckDBPyRelation:
         """One SQL model as a DuckDB relation, built first if needed.
 
         Examples
         --------
         >>> r.relation("mart_index_stays").count("*").fetchall()        # doctest: +SKIP
         """
-        self.build(model)
-        return self.con.table(f"{self.schema}.{model}")
+        schema = self.build(model, options=options)
+        return self.con.table(f"{schema}.{model}")
 
-    def sql(self, query: str, params: Mapping[str, Any] | None = None) -> duckdb.DuckDBPyRelation:
+    def sql(self, query: str, params: Mapping[str, Any] | None = None, *,
+            options: Mapping[str, Any] | None = None) -> duckdb.DuckDBPyRelation:
         """Run a query over this rule's models, naming them without a schema.
 
-        The models a query names are built first. Parameters bind as ``$name``.
+        The models a query names are built first. Parameters bind as ``$name``;
+        ``options`` are model parameters beyond the rule's (see :meth:`build`).
 
         Examples
         --------
@@ -298,15 +335,16 @@ class Readmissions:
         ...       {"s": "somatic"}).fetchall()                           # doctest: +SKIP
         """
         names = _models_named(query)
-        self.build(*names)
+        schema = self.build(*names, options=options)
         if names:   # relations bind lazily, so the names are qualified, not looked up
             pattern = r'(?<![\w."])(' + "|".join(names) + r')(?![\w"])'
-            query = re.sub(pattern, lambda m: f"{self.schema}.{m.group(1)}", query)
+            query = re.sub(pattern, lambda m: f"{schema}.{m.group(1)}", query)
         return self.con.sql(query, params=dict(params) if params else None)
 
-    def frame(self, query: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    def frame(self, query: str, params: Mapping[str, Any] | None = None, *,
+              options: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """:meth:`sql` fetched as a DataFrame (for small results)."""
-        return self.sql(query, params).df()
+        return self.sql(query, params, options=options).df()
 
     # -- questions --------------------------------------------------------------------
     def index_stays(self, *, all_columns: bool = False) -> pd.DataFrame:
@@ -520,6 +558,22 @@ def with_wilson_interval(counts: pd.DataFrame, *, n: str = "n_index",
 
 
 _MODEL_NAMES: set[str] | None = None
+
+#: Rule parameters: set by the constructor, never through ``options``.
+_RULE_KEYS = frozenset(rule_parameters())
+
+
+def _changed_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The options that differ from :data:`readmit.sql.DEFAULT_PARAMS`."""
+    if not options:
+        return {}
+    unknown = sorted(set(options) - set(sql.DEFAULT_PARAMS))
+    if unknown:
+        raise ParameterError(f"unknown model options: {', '.join(unknown)}")
+    ruled = sorted(set(options) & _RULE_KEYS)
+    if ruled:
+        raise ParameterError(f"{', '.join(ruled)}: a rule parameter, given to Readmissions()")
+    return {k: v for k, v in options.items() if sql.DEFAULT_PARAMS[k] != v}
 
 
 def _models_named(query: str) -> list[str]:

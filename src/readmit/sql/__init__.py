@@ -123,6 +123,22 @@ def dependencies() -> dict[str, set[str]]:
     return deps
 
 
+def parameter_closure() -> dict[str, set[str]]:
+    """Each model's name -> the parameters it or any model it reads uses.
+
+    Examples
+    --------
+    >>> sorted(parameter_closure()["int_stays"])
+    ['transfer_hours']
+    """
+    deps = dependencies()
+    own = {_model_name(f): parameters_of(sql_text(f)) for f in build_order()}
+    out: dict[str, set[str]] = {}
+    for name in (_model_name(f) for f in build_order()):   # build order: deps come first
+        out[name] = set(own[name]).union(*(out[d] for d in deps[name]))
+    return out
+
+
 def required_models(models: Iterable[str]) -> list[str]:
     """``models`` and every model they read, directly or not, in build order.
 
