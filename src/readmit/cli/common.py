@@ -142,11 +142,14 @@ def _is_share(column: str) -> bool:
 
 def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequence[str] = (),
                 derived: Mapping[str, Sequence[str]] | None = None,
-                decimals: Mapping[str, int] | None = None, note: str | None = None) -> None:
+                decimals: Mapping[str, int] | None = None, note: str | None = None,
+                hidden: Sequence[str] = ()) -> None:
     """Write an aggregate table to ``args.out`` (CSV), or print it whole.
 
     Counts 1-4 and what is computed from them become ``<5`` unless
-    ``args.no_suppress``; the command then says so.
+    ``args.no_suppress``; the command then says so. ``hidden`` names count
+    columns that decide what is suppressed but are not written (e.g. the
+    number of persons a top-1 % share is computed from).
     """
     from readmit.privacy import displayed
 
@@ -154,6 +157,8 @@ def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequen
     suppress = not getattr(args, "no_suppress", False)
     if suppress and counts:
         table = displayed(table, counts=list(counts), derived=derived)
+    table = table.drop(columns=list(hidden))
+    shown = [c for c in [*counts, *(derived or {})] if c in table.columns]
     out = getattr(args, "out", None)
     if out:
         path = output_path(out)
@@ -168,7 +173,7 @@ def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequen
     if counts and not suppress:
         print("not suppressed (--no-suppress): counts 1-4 are shown; keep this table inside "
               "the secure server", file=sys.stderr)
-    elif counts and (table[list(counts)] == "<5").to_numpy().any():
+    elif counts and (table[shown] == "<5").to_numpy().any():
         print("<5: a count from 1 to 4, and what is computed from it, is hidden "
               "(definitions.md, Small numbers)")
 
