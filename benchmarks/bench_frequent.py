@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import time
 
@@ -53,6 +54,13 @@ def steps(r):
     ]
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process (all DuckDB threads): less
+    sensitive than wall time to other jobs on a shared machine."""
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--extract", default="/work/data/helse-vest")
@@ -64,28 +72,36 @@ def main() -> None:
     ex = readmit.open(args.extract)
     print(f"readmit.open: {time.perf_counter() - t0:.1f} s (not counted below)")
     times: dict[str, list[float]] = {}
-    totals, loads = [], []
+    cpus: dict[str, list[float]] = {}
+    totals, cpu_totals, loads = [], [], []
     for _ in range(args.repeat):
         r = readmit.Readmissions(ex)
         ex.con.execute(f"DROP SCHEMA IF EXISTS {r.schema} CASCADE")
         ex._built_models.pop(r.schema, None)
         r = readmit.Readmissions(ex)
-        total = 0.0
+        total = cpu_total = 0.0
         for name, step in steps(r):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), cpu_seconds()
             step()
-            dt = time.perf_counter() - t
+            dt, dc = time.perf_counter() - t, cpu_seconds() - c
             times.setdefault(name, []).append(dt)
+            cpus.setdefault(name, []).append(dc)
             total += dt
+            cpu_total += dc
         totals.append(total)
+        cpu_totals.append(cpu_total)
         loads.append(os.getloadavg()[0])
     width = max(map(len, times))
+    print(f"  {'step':<{width}}  {'wall':>8}  {'cpu':>8}")
     for name, ts in times.items():
-        print(f"  {name:<{width}}  {statistics.median(ts):6.2f} s")
+        print(f"  {name:<{width}}  {statistics.median(ts):6.2f} s  "
+              f"{statistics.median(cpus[name]):6.2f} s")
     stays = statistics.median(times["stays (int_stays, shared)"])
-    print(f"total, median of {args.repeat}: {statistics.median(totals):.1f} s "
-          f"({statistics.median(totals) - stays:.1f} s without the stays); "
-          f"load during the runs {min(loads):.1f}-{max(loads):.1f}")
+    stays_cpu = statistics.median(cpus["stays (int_stays, shared)"])
+    print(f"total, median of {args.repeat}: wall {statistics.median(totals):.1f} s "
+          f"({statistics.median(totals) - stays:.1f} s without the stays), cpu "
+          f"{statistics.median(cpu_totals):.1f} s ({statistics.median(cpu_totals) - stays_cpu:.1f}"
+          f" s without the stays); load during the runs {min(loads):.1f}-{max(loads):.1f}")
 
     from readmit.synthetic.config import load_config
 

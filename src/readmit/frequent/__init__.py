@@ -17,6 +17,11 @@ definitions.md, Frequent users.
 - :mod:`~readmit.frequent.persons` - one row per frequent user (person-level);
 - :mod:`~readmit.frequent.figures` - the figures.
 
+Years: every by-year table covers the rule's ``years`` or, without them, the
+extract's years - from the first to the last year in which an episode was
+admitted - so that a year holding only stays or contacts that spill over past
+the end of the data is not reported as a year ("the rule's years" below).
+
 Examples
 --------
 >>> import readmit

@@ -67,9 +67,17 @@ def checked_service(service: str | None) -> str | None:
 
 
 def year_bounds(rule: Readmissions) -> dict[str, int | None]:
-    """The rule's ``years`` as ``{"first_year": ..., "last_year": ...}`` bindings."""
+    """The years the by-year tables report, as ``{"first_year": ..., "last_year": ...}``
+    bindings: the rule's ``years``, or else the extract's years - from the first
+    to the last year in which an episode was admitted - so that a year holding
+    only stays (or contacts) that spill over past the end of the data is not
+    reported as if it were a year."""
     p = rule._sql_params
-    return {"first_year": p["first_year"], "last_year": p["last_year"]}
+    if p["first_year"] is not None:
+        return {"first_year": p["first_year"], "last_year": p["last_year"]}
+    first, last = rule.sql("SELECT min(year(admission_date)), max(year(admission_date)) "
+                           "FROM stg_episodes").fetchall()[0]
+    return {"first_year": first, "last_year": last}
 
 
 def year_filter(column: str = "year") -> str:

@@ -47,14 +47,14 @@ def caller_years_sql(*, rolling: bool) -> str:
     contacts in the calendar year, or (``rolling``) within 365 days. Contacts
     without a ``tidspunkt`` belong to no year and are not counted."""
     if not rolling:
-        return """caller_years AS (
+        return """caller_years AS MATERIALIZED (
             SELECT person_id, service, year(contacted_at) AS year,
                    count(*) AS n_contacts, count(*) >= $threshold AS frequent
             FROM stg_emergency_contacts
             WHERE contacted_at IS NOT NULL
             GROUP BY ALL
         )"""
-    return """caller_years AS (
+    return """caller_years AS MATERIALIZED (
             SELECT person_id, service, year(contacted_at) AS year, count(*) AS n_contacts,
                    coalesce(bool_or(date_diff('day', CAST(earlier AS DATE),
                                               CAST(contacted_at AS DATE)) <= 364), false)

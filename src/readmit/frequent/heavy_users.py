@@ -143,7 +143,7 @@ def heavy_user_persons(rule: Readmissions, *, year: int | None = None) -> pd.Dat
     ----------
     rule : readmit.Readmissions
     year : int, optional
-        Only this discharge year (default: the rule's years, all by default).
+        Only this discharge year (default: the rule's years).
 
     Returns
     -------
