@@ -18,7 +18,9 @@ CONCENTRATION_DERIVED = {"top1_share": ["n_persons", "n_top1"],
                          "top5_share": ["n_persons", "n_top5"],
                          "top10_share": ["n_persons", "n_top10"],
                          "gini": ["n_persons"]}
-CARE_PLAN_DERIVED = {c: ["n_persons"] for c in ("rate_ratio", "ci_low", "ci_high")}
+#: A ratio is hidden when either group behind it has 1-4 persons.
+CARE_PLAN_DERIVED = {c: ["n_persons", "n_plan", "n_comparison"]
+                     for c in ("rate_ratio", "ci_low", "ci_high")}
 
 
 def concentration_command(args: argparse.Namespace) -> int:
@@ -88,12 +90,13 @@ def care_plan_options(p: argparse.ArgumentParser) -> None:
 
 def care_plans_command(args: argparse.Namespace) -> int:
     """``readmit analyse EXTRACT_DIR care-plans``: estimate, n_persons, rate_ratio,
-    ci_low, ci_high."""
+    ci_low, ci_high (a ratio from a group of 1-4 persons is shown as ``<5``)."""
     from readmit import Readmissions
 
     with open_extract(args) as ex:
         table = Readmissions(ex).care_plan_effects(months=args.months, threshold=args.contacts)
-    write_table(table, args, counts=["n_persons"], derived=CARE_PLAN_DERIVED,
+    write_table(table, args, counts=["n_persons", "n_plan", "n_comparison"],
+                derived=CARE_PLAN_DERIVED, hidden=["n_plan", "n_comparison"],
                 note="rate ratios after/before the (pseudo-)start; 95% intervals from a Poisson "
                      "model of person-month contacts with person-clustered errors")
     return 0

@@ -18,9 +18,10 @@ definitions.md, Frequent users.
 - :mod:`~readmit.frequent.figures` - the figures.
 
 Years: every by-year table covers the rule's ``years`` or, without them, the
-extract's years - from the first to the last year in which an episode was
-admitted - so that a year holding only stays or contacts that spill over past
-the end of the data is not reported as a year ("the rule's years" below).
+years of the readmission rates: from the first discharge year to the year of
+the end of data less ``window_days`` - so that a year holding only stays or
+contacts that spill over past the end of the data is not reported as a year
+("the rule's years" below).
 
 Examples
 --------

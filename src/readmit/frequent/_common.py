@@ -1,6 +1,7 @@
 """What the frequent-user analyses share: checks of their inputs and parameters."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from readmit.errors import ParameterError, ReadmitError
@@ -68,15 +69,16 @@ def checked_service(service: str | None) -> str | None:
 
 def year_bounds(rule: Readmissions) -> dict[str, int | None]:
     """The years the by-year tables report, as ``{"first_year": ..., "last_year": ...}``
-    bindings: the rule's ``years``, or else the extract's years - from the first
-    to the last year in which an episode was admitted - so that a year holding
-    only stays (or contacts) that spill over past the end of the data is not
-    reported as if it were a year."""
+    bindings: the rule's ``years``, or else the years of the readmission rates
+    (:meth:`Readmissions.period`, computed cheaply): from the first discharge
+    year in the extract to the year of the end of data less ``window_days`` -
+    so a year holding only stays or contacts that spill over past the end of
+    the data (a synthetic extract's 1 January) is not reported as a year."""
     p = rule._sql_params
     if p["first_year"] is not None:
         return {"first_year": p["first_year"], "last_year": p["last_year"]}
-    first, last = rule.sql("SELECT min(year(admission_date)), max(year(admission_date)) "
-                           "FROM stg_episodes").fetchall()[0]
+    first = rule.sql("SELECT min(year(discharge_date)) FROM stg_episodes").fetchall()[0][0]
+    last = (rule.end_date - dt.timedelta(days=p["window_days"])).year
     return {"first_year": first, "last_year": last}
 
 

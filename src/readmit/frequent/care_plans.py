@@ -100,8 +100,8 @@ lags AS (
 ),
 comparison AS (
     -- never planned; spread evenly over the planned group's lags, in an
-    -- arbitrary but fixed order of persons (a hash of lopenr)
-    SELECT *, row_number() OVER (ORDER BY hash(person_id), person_id) AS j,
+    -- arbitrary but fixed order of persons (the MD5 of lopenr)
+    SELECT *, row_number() OVER (ORDER BY md5(CAST(person_id AS VARCHAR)), person_id) AS j,
            count(*) OVER () AS m
     FROM candidates WHERE NOT planned
 ),
@@ -157,7 +157,8 @@ def care_plan_panel(rule: Readmissions, *, months: int = 12, threshold: int = 10
     the day they qualified). The comparison group: persons who qualified and
     never had a plan; each is given one of the planned group's lags (days
     from qualifying to the plan's start), spread evenly over the lags in an
-    arbitrary but fixed order, and the pseudo-start is their own qualifying
+    arbitrary but fixed order (the MD5 hash of ``lopenr``), and the
+    pseudo-start is their own qualifying
     day plus that lag. Both groups keep only (pseudo-)starts whose whole
     window lies inside the contact data and whose person was alive at the
     start. Contacts with either service count.
@@ -217,8 +218,10 @@ def care_plan_rate_ratios(panel: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        :data:`EFFECT_COLUMNS`, one row per :data:`ESTIMATES`;
-        ``n_persons`` counts the persons behind each row.
+        :data:`EFFECT_COLUMNS`, one row per :data:`ESTIMATES`, then
+        ``n_plan`` and ``n_comparison``: the persons of each group behind
+        the row (``n_persons`` is their sum; a difference in differences
+        from 1-4 persons of either group is a small number).
 
     Examples
     --------
@@ -253,14 +256,15 @@ def care_plan_rate_ratios(panel: pd.DataFrame) -> pd.DataFrame:
         cov_type="cluster", cov_kwds={"groups": groups})
     beta, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
     rows = []
-    for name, weights, n in (("plan_before_after", [0, 1, 0, 1], n_planned),
-                             ("comparison_before_after", [0, 1, 0, 0], n_comparison),
-                             ("difference_in_differences", [0, 0, 0, 1], n_planned + n_comparison)):
+    for name, weights, n_plan, n_comp in (
+            ("plan_before_after", [0, 1, 0, 1], n_planned, 0),
+            ("comparison_before_after", [0, 1, 0, 0], 0, n_comparison),
+            ("difference_in_differences", [0, 0, 0, 1], n_planned, n_comparison)):
         w = np.asarray(weights, float)
         est, se = float(w @ beta), float(np.sqrt(w @ cov @ w))
-        rows.append((name, n, np.exp(est), np.exp(est - 1.959964 * se),
-                     np.exp(est + 1.959964 * se)))
-    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+        rows.append((name, n_plan + n_comp, np.exp(est), np.exp(est - 1.959964 * se),
+                     np.exp(est + 1.959964 * se), n_plan, n_comp))
+    return pd.DataFrame(rows, columns=[*EFFECT_COLUMNS, "n_plan", "n_comparison"])
 
 
 def care_plan_monthly(panel: pd.DataFrame) -> pd.DataFrame:
@@ -324,7 +328,7 @@ def care_plan_effects(rule: Readmissions, *, months: int = 12, threshold: int = 
     Returns
     -------
     pandas.DataFrame
-        :data:`EFFECT_COLUMNS`, rows :data:`ESTIMATES`.
+        As :func:`care_plan_rate_ratios`.
 
     Examples
     --------
