@@ -117,7 +117,7 @@ def test_table_one_on_the_small_extract(small_extract):
     assert table.columns.tolist() == ["Overall", "Heavy users", "Other patients"]
     n = table.loc[table.index[0]]
     assert [int(v) for v in n] == [len(persons), n_heavy, len(persons) - n_heavy]
-    died = table.loc[("Died in the period, n (%)", "yes"), "Heavy users"]
+    died = table.loc[("Died by the end of the data, n (%)", "yes"), "Heavy users"]
     assert died.startswith(f"{int(persons[persons.heavy_user].died.sum())} (")
     # suppressed: no n (%) cell with a count from 1 to 4 is left
     cells = hidden.to_numpy().ravel().tolist()

@@ -229,7 +229,7 @@ _LABELS = {
     "mean_los_days": ("Gjennomsnittlig liggetid (døgn)", "Mean length of stay (days)"),
     "ukp_days": ("Utskrivningsklare døgn", "Ready-for-discharge days"),
     "comorbidity": ("ICD-10-kapitler i hoveddiagnosene", "ICD-10 chapters of main conditions"),
-    "died": ("Død i perioden", "Died in the period"),
+    "died": ("Død innen dataenes slutt", "Died by the end of the data"),
 }
 _CONTINUOUS = ["age", "n_stays", "n_acute_stays", "mean_los_days", "ukp_days", "comorbidity"]
 _CATEGORICAL = ["sex", "somatic", "vop", "tsb", "died"]
