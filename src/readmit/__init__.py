@@ -19,6 +19,14 @@ __version__ = "0.1.0"
 
 from readmit import datasets  # noqa: E402
 from readmit.errors import ParameterError, ReadmitError, StructuralError  # noqa: E402
+from readmit.frequent import (care_plan_effects, care_plan_figure,  # noqa: E402
+                              care_plan_monthly, care_plan_panel, care_plan_rate_ratios,
+                              concentration_figure, frequent_caller_contacts,
+                              frequent_caller_contacts_figure, frequent_caller_trend,
+                              frequent_caller_trend_figure, frequent_callers, frequent_users,
+                              heavy_user_persons, heavy_user_share_figure, heavy_user_shares,
+                              heavy_user_table_one, lorenz_curve, lorenz_figure,
+                              resource_concentration, top_user_persistence)
 from readmit.loader import Extract, open  # noqa: E402,A004
 from readmit.readmissions import (index_stays, readmission_burden,  # noqa: E402
                                   readmission_rates)
@@ -38,6 +46,13 @@ __all__ = [
     "los_vs_readmission", "los_vs_readmission_figure", "time_to_readmission",
     "time_to_readmission_figure", "days_to_readmission_by_los",
     "days_to_readmission_by_los_figure", "ready_for_discharge", "ready_for_discharge_figure",
+    # frequent users (readmit.frequent)
+    "resource_concentration", "lorenz_curve", "top_user_persistence", "concentration_figure",
+    "lorenz_figure", "heavy_user_shares", "heavy_user_persons", "heavy_user_table_one",
+    "heavy_user_share_figure", "frequent_callers", "frequent_caller_contacts",
+    "frequent_caller_trend", "frequent_caller_trend_figure", "frequent_caller_contacts_figure",
+    "care_plan_panel", "care_plan_rate_ratios", "care_plan_monthly", "care_plan_effects",
+    "care_plan_figure", "frequent_users",
     # deprecated functions of 0.1: use Readmissions
     "index_stays", "readmission_rates", "readmission_burden",
     "__version__",

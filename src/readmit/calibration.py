@@ -140,13 +140,14 @@ def calibration_checks(extract, scale: float | None = None) -> list[Check]:
                              f"readmitted ready-for-discharge patients, June 2019, "
                              f"{trust_name(trust)}"))
 
-    conc = r.sql("SELECT * FROM mart_resource_concentration WHERE year = $year",
-                   params={"year": int(last_year)}).df().set_index("sector")
-    for col, target, label in (("top1_bed_share", 22, "1 %"), ("top5_bed_share", 50, "5 %"),
-                               ("top10_bed_share", 66, "10 %")):
+    conc = r.sql("SELECT * FROM mart_resource_concentration "
+                 "WHERE year = $year AND measure = 'bed_days'",
+                 params={"year": int(last_year)}).df().set_index("sector")
+    for col, target, label in (("top1_share", 22, "1 %"), ("top5_share", 50, "5 %"),
+                               ("top10_share", 66, "10 %")):
         checks.append(_share(target, 100 * conc.loc["somatic", col], 3.0,
                              f"somatic bed days used by the top {label} of persons {last_year}"))
-    checks.append(_share(75, 100 * conc.loc["vop", "top10_bed_share"], 3.0,
+    checks.append(_share(75, 100 * conc.loc["vop", "top10_share"], 3.0,
                          f"VOP bed days used by the top 10 % of VOP patients {last_year}"))
 
     dead = r.sql(

@@ -497,6 +497,70 @@ class Readmissions:
         (figure: :func:`readmit.ready_for_discharge_figure`)."""
         from readmit.analyses.ready_for_discharge import ready_for_discharge
         return ready_for_discharge(self, by=by)
+    # -- frequent users (readmit.frequent) --------------------------------------------
+    def resource_concentration(self, *, measure: str | None = None) -> pd.DataFrame:
+        """Top 1/5/10 % shares and Gini per year and sector: :func:`readmit.frequent.resource_concentration`."""
+        from readmit.frequent import resource_concentration
+        return resource_concentration(self, measure=measure)
+
+    def lorenz_curve(self, *, measure: str = "bed_days", year: int | None = None,
+                     points: int = 100) -> pd.DataFrame:
+        """The Lorenz curve of use: :func:`readmit.frequent.lorenz_curve`."""
+        from readmit.frequent import lorenz_curve
+        return lorenz_curve(self, measure=measure, year=year, points=points)
+
+    def top_user_persistence(self, *, top_percent: int = 5,
+                             measure: str | None = None) -> pd.DataFrame:
+        """Top users still top the next year: :func:`readmit.frequent.top_user_persistence`."""
+        from readmit.frequent import top_user_persistence
+        return top_user_persistence(self, top_percent=top_percent, measure=measure)
+
+    def heavy_user_shares(self) -> pd.DataFrame:
+        """Heavy users' shares by year: :func:`readmit.frequent.heavy_user_shares`."""
+        from readmit.frequent import heavy_user_shares
+        return heavy_user_shares(self)
+
+    def heavy_user_persons(self, *, year: int | None = None) -> pd.DataFrame:
+        """Persons with stays, heavy users flagged (person-level): :func:`readmit.frequent.heavy_user_persons`."""
+        from readmit.frequent import heavy_user_persons
+        return heavy_user_persons(self, year=year)
+
+    def heavy_user_table_one(self, *, year: int | None = None, suppress: bool = False,
+                             lang: str = "nb") -> pd.DataFrame:
+        """Table 1 of heavy users and others: :func:`readmit.frequent.heavy_user_table_one`."""
+        from readmit.frequent import heavy_user_table_one
+        return heavy_user_table_one(self, year=year, suppress=suppress, lang=lang)
+
+    def frequent_callers(self, *, threshold: int = 10, rolling: bool = False) -> pd.DataFrame:
+        """AMK and legevakt frequent users by year: :func:`readmit.frequent.frequent_callers`."""
+        from readmit.frequent import frequent_callers
+        return frequent_callers(self, threshold=threshold, rolling=rolling)
+
+    def frequent_caller_contacts(self, *, threshold: int = 10,
+                                 rolling: bool = False) -> pd.DataFrame:
+        """Their contacts by urgency and outcome: :func:`readmit.frequent.frequent_caller_contacts`."""
+        from readmit.frequent import frequent_caller_contacts
+        return frequent_caller_contacts(self, threshold=threshold, rolling=rolling)
+
+    def frequent_caller_trend(self, *, threshold: int = 10, rolling: bool = False) -> pd.DataFrame:
+        """Their contacts per month: :func:`readmit.frequent.frequent_caller_trend`."""
+        from readmit.frequent import frequent_caller_trend
+        return frequent_caller_trend(self, threshold=threshold, rolling=rolling)
+
+    def care_plan_effects(self, *, months: int = 12, threshold: int = 10) -> pd.DataFrame:
+        """Naive and difference-in-differences rate ratios: :func:`readmit.frequent.care_plan_effects`."""
+        from readmit.frequent import care_plan_effects
+        return care_plan_effects(self, months=months, threshold=threshold)
+
+    def care_plan_panel(self, *, months: int = 12, threshold: int = 10) -> pd.DataFrame:
+        """Person-month contacts around care plans (person-level): :func:`readmit.frequent.care_plan_panel`."""
+        from readmit.frequent import care_plan_panel
+        return care_plan_panel(self, months=months, threshold=threshold)
+
+    def frequent_users(self, *, threshold: int = 10, rolling: bool = False) -> pd.DataFrame:
+        """One row per frequent user (person-level): :func:`readmit.frequent.frequent_users`."""
+        from readmit.frequent import frequent_users
+        return frequent_users(self, threshold=threshold, rolling=rolling)
 
 
 def typed_index_stays(frame: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "readmit.cli.extract",
     "readmit.cli.readmissions",
     "readmit.cli.analyse",
+    "readmit.cli.frequent",
     "readmit.cli.savings",
     "readmit.cli.report",
 )

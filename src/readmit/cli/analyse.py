@@ -20,7 +20,8 @@ class Analysis:
     name: str
     help: str
     handler: str                        # "module:function" taking argparse.Namespace
-    options: Callable | None = None     # adds the analysis' own options to its parser
+    options: Callable | str | None = None   # adds the analysis' own options to its parser
+    #                                         (a callable or "module:function")
     rule: bool = True                   # takes the readmission rule's options
 
 
@@ -47,6 +48,24 @@ ANALYSES: list[Analysis] = [
                                     "municipal payment; readmission rate with and without a "
                                     "ready-for-discharge date.",
              "readmit.cli.analyses:ready_command", _opts.ready_options),
+    # frequent users (readmit.cli.frequent)
+    Analysis("concentration",
+             "Share of bed days and DRG weight used by the top 1/5/10%% of persons, and Gini, "
+             "per year and sector.",
+             "readmit.cli.frequent:concentration_command"),
+    Analysis("heavy-users",
+             "Heavy users in hospital (4+ acute stays in 365 days): their share of bed days, "
+             "ready-for-discharge days and readmissions, per year.",
+             "readmit.cli.frequent:heavy_users_command"),
+    Analysis("frequent-callers",
+             "Frequent users of AMK and legevakt (10+ contacts a year) and shared ones, per year.",
+             "readmit.cli.frequent:frequent_callers_command",
+             options="readmit.cli.frequent:caller_options", rule=False),
+    Analysis("care-plans",
+             "What care plans change: naive before/after rate ratios and the "
+             "difference in differences against frequent users without a plan.",
+             "readmit.cli.frequent:care_plans_command",
+             options="readmit.cli.frequent:care_plan_options", rule=False),
 ]
 
 
@@ -65,9 +84,19 @@ def register(add) -> None:
         add_out_option(sp)
         add_suppress_option(sp)
         if a.options is not None:
-            a.options(sp)
+            _function(a.options)(sp)
         if a.rule:
             add_rule_options(sp)
+
+
+def _function(target):
+    """A callable, or ``"module:function"`` imported (so analyses register lazily)."""
+    if callable(target):
+        return target
+    import importlib
+
+    module_name, _, func_name = target.partition(":")
+    return getattr(importlib.import_module(module_name), func_name)
 
 
 def analyse_command(args) -> int:

@@ -153,25 +153,28 @@ def _is_share(column: str) -> bool:
 def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequence[str] = (),
                 derived: Mapping[str, Sequence[str]] | None = None,
                 decimals: Mapping[str, int] | None = None, note: str | None = None,
-                columns: Sequence[str] | None = None) -> None:
+                columns: Sequence[str] | None = None, hidden: Sequence[str] = ()) -> None:
     """Write an aggregate table to ``args.out`` (CSV), or print it whole.
 
     Counts 1-4 and what is computed from them become ``<5`` unless
     ``args.no_suppress``; the command then says so. ``columns``: write only
-    these, in this order (the others may still decide what is suppressed).
+    these, in this order; ``hidden``: count columns that decide what is
+    suppressed but are not written (e.g. the number of persons a top-1 %
+    share is computed from).
     """
     from readmit.privacy import displayed, small_cells
 
     table = rounded(with_trust_names(frame), decimals)
     suppress = not getattr(args, "no_suppress", False)
-    hidden = False
+    any_hidden = False
     if suppress and counts:
         cells = small_cells(table, counts=list(counts), derived=derived)
         table = displayed(table, counts=list(counts), derived=derived)
-        hidden = bool(cells[[c for c in cells.columns
-                             if columns is None or c in columns]].to_numpy().any())
-    if columns is not None:
-        table = table[list(columns)]
+    keep = [c for c in (columns if columns is not None else table.columns)
+            if c not in set(hidden)]
+    if suppress and counts:
+        any_hidden = bool(cells[[c for c in cells.columns if c in keep]].to_numpy().any())
+    table = table[keep]
     out = getattr(args, "out", None)
     if out:
         path = output_path(out)
@@ -186,7 +189,7 @@ def write_table(frame: pd.DataFrame, args: argparse.Namespace, *, counts: Sequen
     if counts and not suppress:
         print("not suppressed (--no-suppress): counts 1-4 are shown; keep this table inside "
               "the secure server", file=sys.stderr)
-    elif hidden:
+    elif any_hidden:
         print("<5: a count from 1 to 4, and what is computed from it, is hidden "
               "(definitions.md, Small numbers)")
 
