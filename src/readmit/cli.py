@@ -74,6 +74,20 @@ def _parser() -> argparse.ArgumentParser:
                         help="keep index stays whose patient died in the window, as not readmitted")
         sp.add_argument("--end-date", default=None,
                         help="end of the data, YYYY-MM-DD (default: the latest discharge)")
+        sp.add_argument("--window", choices=["hours", "days"], default="hours",
+                        help="hours: readmitted at most --window-days x 24 h after discharge "
+                             "(default); days: 0 < admission date - discharge date < "
+                             "--window-days, as SKDE's macro")
+        sp.add_argument("--link", choices=["first", "latest"], default="first",
+                        help="first: an index stay's first acute stay after it (default); "
+                             "latest: each acute stay readmits only the latest index stay "
+                             "before it, as SKDE's macro")
+        sp.add_argument("--exclude-planned-conditions", action="store_true",
+                        help="acute stays whose main condition is on FHI's 2016 list "
+                             "(cancer, external causes, injuries, Z factors) are not readmissions")
+        sp.add_argument("--elderly-group", default=None,
+                        help="only index stays in this group of the elderly indicator "
+                             "('all': any of the 11 groups)")
 
     r = add("readmissions", "readmit.readmissions:readmissions_command",
             "One row per index stay, with its 30-day readmission.")
@@ -84,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     rt.add_argument("--by", default="year",
                     help="comma-separated: year, institusjonID, sector, age_band, sex, "
                          "icd_chapter, elderly_group, ready_for_discharge")
+    rt.add_argument("--indicator", choices=["elderly"], default=None,
+                    help="elderly: the national indicator for patients 67+ (somatic, the 11 "
+                         "diagnosis groups) by year, trust and group; counts 1-4 shown as <5")
+    rt.add_argument("--no-suppress", action="store_true",
+                    help="with --indicator: write raw counts 1-4 (for the analyst's own work)")
 
     s = add("simulate", "readmit.savings.cli:simulate_command",
             "What fewer readmissions would save: deterministic, scenarios, Monte Carlo.")

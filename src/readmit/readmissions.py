@@ -40,6 +40,8 @@ GROUPINGS = {
 }
 
 SECTORS = ("somatic", "vop", "tsb", "all")
+WINDOWS = ("hours", "days")
+LINKS = ("first", "latest")
 
 
 def rule_parameters(
@@ -50,13 +52,36 @@ def rule_parameters(
     sector: str | None = None,
     keep_deaths: bool = False,
     end_date: date | str | None = None,
+    window: str = "hours",
+    link: str = "first",
+    exclude_planned_conditions: bool = False,
+    elderly_group: str | None = None,
 ) -> dict[str, Any]:
     """Validate the readmission rule's parameters and return them as SQL bindings.
+
+    ``window``, ``link`` and ``exclude_planned_conditions`` choose between
+    readmit's rule (the defaults, definitions.md) and SKDE's variant
+    (``window="days", link="latest"``; docs/skde-differences.md):
+
+    - ``window="hours"``: a readmission is admitted after the discharge and at
+      most ``window_days`` * 24 h after it; ``"days"``: 0 < admission date -
+      discharge date < ``window_days`` (days 1-29: a same-day readmission and
+      day 30 do not count).
+    - ``link="first"``: an index stay's readmission is the first acute stay
+      after it; ``"latest"``: each acute stay is a readmission of the latest
+      index stay before it only (when within that stay's window).
+    - ``exclude_planned_conditions``: acute stays whose main condition is on
+      FHI's 2016 list (reference/readmission_exclusions.csv) are never
+      readmissions.
+    - ``elderly_group``: only index stays whose main condition is in this
+      group of the elderly indicator ('all': any of the 11 groups).
 
     Examples
     --------
     >>> rule_parameters(sector="all")["follow_all_sectors"]
     True
+    >>> rule_parameters(window="days", link="latest")["window"]
+    'days'
     """
     if window_days < 1:
         raise ParameterError(f"--window-days must be at least 1, not {window_days}")
@@ -71,6 +96,20 @@ def rule_parameters(
             end_date = date.fromisoformat(end_date)
         except ValueError:
             raise ParameterError(f"--end-date must be YYYY-MM-DD, not {end_date!r}") from None
+    if window not in WINDOWS:
+        raise ParameterError(f"window must be one of {', '.join(WINDOWS)}, not {window!r}")
+    if link not in LINKS:
+        raise ParameterError(f"link must be one of {', '.join(LINKS)}, not {link!r}")
+    if window == "days" and window_days < 2:
+        raise ParameterError("window='days' counts days 1 to window_days - 1: "
+                             f"window_days must be at least 2, not {window_days}")
+    if elderly_group is not None:
+        from readmit.indicator import elderly_group_names
+
+        if elderly_group not in ("all", *elderly_group_names()):
+            raise ParameterError(
+                f"elderly_group must be 'all' or one of {', '.join(elderly_group_names())}, "
+                f"not {elderly_group!r}")
     return {
         "window_days": int(window_days),
         "transfer_hours": float(transfer_hours),
@@ -79,6 +118,10 @@ def rule_parameters(
         "follow_all_sectors": sector == "all",
         "keep_deaths": bool(keep_deaths),
         "end_date": end_date,
+        "window": window,
+        "link": link,
+        "exclude_planned_conditions": bool(exclude_planned_conditions),
+        "elderly_group": elderly_group,
     }
 
 
@@ -100,7 +143,9 @@ def index_stays(extract: Extract, **rule: Any) -> pd.DataFrame:
         ``window_days`` (30), ``transfer_hours`` (8), ``min_age`` (None),
         ``sector`` (None: every sector, each followed within itself;
         'somatic' | 'vop' | 'tsb': only that sector; 'all': followed across
-        sectors), ``keep_deaths`` (False), ``end_date`` (the latest discharge).
+        sectors), ``keep_deaths`` (False), ``end_date`` (the latest discharge),
+        ``window`` ('hours'), ``link`` ('first'), ``exclude_planned_conditions``
+        (False), ``elderly_group`` (None): see :func:`rule_parameters`.
 
     Returns
     -------
@@ -252,6 +297,10 @@ def _rule_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "sector": args.sector,
         "keep_deaths": args.keep_deaths,
         "end_date": args.end_date,
+        "window": args.window,
+        "link": args.link,
+        "exclude_planned_conditions": args.exclude_planned_conditions,
+        "elderly_group": args.elderly_group,
     }
 
 
@@ -283,8 +332,14 @@ def readmissions_command(args: argparse.Namespace) -> int:
 
 
 def rates_command(args: argparse.Namespace) -> int:
-    """``readmit rates``: write grouped rates with Wilson intervals to ``--out``."""
+    """``readmit rates``: write grouped rates with Wilson intervals to ``--out``
+    (with ``--indicator elderly``: :func:`readmit.indicator.rates_indicator_command`)."""
     import readmit
+
+    if getattr(args, "indicator", None):
+        from readmit.indicator import rates_indicator_command
+
+        return rates_indicator_command(args)
 
     _group_columns(args.by)
     rule_parameters(**_rule_from_args(args))

@@ -23,6 +23,7 @@ _MATERIALIZED = re.compile(r"^--\s*Materialized:\s*(view|table)\b", re.IGNORECAS
 _REFERENCE_TABLES = {
     "ref_icd10_chapters": "icd10_chapters.csv",
     "ref_elderly_groups": "elderly_groups.csv",
+    "ref_readmission_exclusions": "readmission_exclusions.csv",
     "ref_institusjoner": "institusjoner.csv",
     "ref_kommuner": "kommuner.csv",
     "ref_catchment_split": "catchment_split.csv",
@@ -38,6 +39,10 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "follow_all_sectors": False,
     "keep_deaths": False,
     "end_date": None,
+    "window": "hours",
+    "link": "first",
+    "exclude_planned_conditions": False,
+    "elderly_group": None,
     "mortality_days": 213,
     "frequent_contacts": 10,
 }
@@ -78,13 +83,14 @@ def materialization(filename: str, sql: str) -> str:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``ref_*`` tables from the CSV files shipped in ``readmit/reference``."""
+    """Create the ``ref_*`` tables from the CSV files shipped in ``readmit/reference``
+    (lines starting with ``#`` are comments: their source and matching rule)."""
     ref = resources.files("readmit").joinpath("reference")
     for table, filename in _REFERENCE_TABLES.items():
         with resources.as_file(ref.joinpath(filename)) as path:
             con.execute(
                 f'CREATE OR REPLACE TABLE "{table}" AS '
-                "SELECT * FROM read_csv($path, header = true, all_varchar = false)",
+                "SELECT * FROM read_csv($path, header = true, comment = '#', all_varchar = false)",
                 {"path": str(path)},
             )
 
@@ -93,6 +99,7 @@ def build(
     con: duckdb.DuckDBPyConnection,
     params: Mapping[str, Any] | None = None,
     models: Iterable[str] | None = None,
+    only: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Materialise the SQL models in build order.
 
@@ -105,6 +112,10 @@ def build(
     models : iterable of str, optional
         Build only up to (and including) the last of these model names;
         default: everything.
+    only : iterable of str, optional
+        Rebuild just these models (in build order), reusing the others already
+        built in ``con`` with the same parameters: for a parameter that only
+        these models read (e.g. ``elderly_group``).
 
     Returns
     -------
@@ -128,6 +139,12 @@ def build(
         wanted = set(models)
         last = max(i for i, f in enumerate(order) if _model_name(f) in wanted)
         order = order[: last + 1]
+    if only is not None:
+        chosen = set(only)
+        unknown_models = chosen - {_model_name(f) for f in order}
+        if unknown_models:
+            raise ValueError(f"unknown SQL models: {sorted(unknown_models)}")
+        order = [f for f in order if _model_name(f) in chosen]
     for filename in order:
         text = sql_text(filename)
         bound = {k: values[k] for k in parameters_of(text)}
