@@ -257,3 +257,10 @@ def test_empty_extract_gives_an_empty_table(tmp_path: Path) -> None:
     with readmit.open(tmp_path / "x") as ex:
         table = indicator.elderly_indicator(ex)
     assert table.empty and list(table.columns) == COLUMNS
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    result = doctest.testmod(indicator, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 5
