@@ -265,6 +265,19 @@ case("excluded_stay_is_still_an_index_stay", _excluded, {"exclude_planned_condit
      skde=[R("p1", "2019-03-01 10:00", "2019-03-05 12:00", los=4),
            R("p1", "2019-03-10 10:00", "2019-03-12 10:00", los=2, hours=192.0, days=8),
            R("p1", "2019-03-20 10:00", "2019-03-21 10:00", los=1)])
+case("readmission_without_a_main_condition_is_not_excluded",
+     [ep("p1", 1, "2019-03-01 10:00", "2019-03-05 12:00"),                         # A
+      ep("p1", 2, "2019-03-10 10:00", "2019-03-12 10:00", tilstand_1_1=None),      # B
+      ep("p1", 3, "2019-03-20 10:00", "2019-03-21 10:00", tilstand_1_1="C50.9")],  # C
+     {"exclude_planned_conditions": True},
+     # B has no main condition, so none on the list: it readmits A (118 h, day 5) in both.
+     # C (cancer) readmits nothing; B is not readmitted.
+     readmit=[R("p1", "2019-03-01 10:00", "2019-03-05 12:00", los=4, hours=118.0, days=5),
+              R("p1", "2019-03-10 10:00", "2019-03-12 10:00", los=2),
+              R("p1", "2019-03-20 10:00", "2019-03-21 10:00", los=1)],
+     skde=[R("p1", "2019-03-01 10:00", "2019-03-05 12:00", los=4, hours=118.0, days=5),
+           R("p1", "2019-03-10 10:00", "2019-03-12 10:00", los=2),
+           R("p1", "2019-03-20 10:00", "2019-03-21 10:00", los=1)])
 case("fracture_T10_is_an_index_stay_and_an_excluded_readmission",
      [ep("p1", 1, "2019-03-01 10:00", "2019-03-05 12:00", tilstand_1_1="J18.9"),
       ep("p1", 2, "2019-03-10 10:00", "2019-03-12 10:00", tilstand_1_1="T10")],
@@ -333,7 +346,7 @@ def test_defaults_are_readmits_rule() -> None:
 
 
 # =================================================================== property test
-CODES = ["I50.0", "I50.0", "J18.9", "S72.0", "T10", "R07.4", "C50.9", "Z09.8", "N300", None]
+CODES = ["I50.0", "I50.0", "J18.9", "S72.0", "T10", "R07.4", "C50.9", "Z09.8", "N300", None, None]
 
 
 @st.composite

@@ -23,16 +23,18 @@
 -- mart_index_stays.
 -- Materialized: table (narrow).
 WITH candidates AS (
-    SELECT
-        s.stay_id,
-        s.person_id,
-        s.admitted_at,
-        s.discharged_at,
-        CASE WHEN $follow_all_sectors THEN 'all' ELSE s.sector END AS follow_group
+    -- one of the two branches is pruned by the bound parameter
+    SELECT stay_id, person_id, admitted_at, discharged_at,
+           CASE WHEN $follow_all_sectors THEN 'all' ELSE sector END AS follow_group
+    FROM int_stays
+    WHERE urgency IN (1, 2, 3) AND NOT $exclude_planned_conditions
+    UNION ALL
+    SELECT s.stay_id, s.person_id, s.admitted_at, s.discharged_at,
+           CASE WHEN $follow_all_sectors THEN 'all' ELSE s.sector END AS follow_group
     FROM int_stays AS s
-    LEFT JOIN int_condition_codes AS k ON k.main_condition = s.main_condition
-    WHERE s.urgency IN (1, 2, 3)
-      AND NOT ($exclude_planned_conditions AND coalesce(k.excluded_as_readmission, false))
+    ANTI JOIN int_condition_codes AS k
+           ON k.main_condition = s.main_condition AND k.excluded_as_readmission
+    WHERE s.urgency IN (1, 2, 3) AND $exclude_planned_conditions
 ),
 -- $link = 'first' ---------------------------------------------------------------
 stays AS (
