@@ -264,3 +264,13 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(indicator, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted >= 5
+
+
+def test_figure_names_every_group_in_both_languages() -> None:
+    groups = set(indicator.elderly_group_names())
+    assert set(indicator._ENGLISH_TITLES) == groups
+    table = _expected_frame(EXPECTED_READMIT)
+    fig = indicator.elderly_indicator_figure(table, institusjonID="HST", lang="en")
+    # HST has fracture (2018), heart failure and pneumonia (2019) rows
+    assert list(fig.layout.yaxis.ticktext) == ["All 11 groups", "Fracture", "Heart failure",
+                                               "Pneumonia"]

@@ -409,3 +409,20 @@ def test_days_window_counts_a_subset_of_the_hours_window(small_extract) -> None:
     only_hours = both[(both.readmitted_h == 1) & (both.readmitted_d == 0)]
     assert len(only_hours) > 0
     assert only_hours.days_to_readmission_h.isin([0, 30]).all()
+
+
+def test_readmissions_cli_takes_the_variant_options(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from readmit.cli import main
+
+    c = next(c for c in CASES if c.name == "chain_readmission_linked_to_the_latest_index_stay")
+    write_extract(tmp_path / "x", c.episodes)
+    out = tmp_path / "idx.csv"
+    assert main(["readmissions", str(tmp_path / "x"), "--out", str(out), "--end-date",
+                 "2019-12-31", "--window", "days", "--link", "latest",
+                 "--exclude-planned-conditions"]) == 0
+    # as the case's skde rows: only B (the planned stay) is readmitted, after 144 h
+    frame = pd.read_csv(out)
+    assert frame.readmitted.tolist() == [0, 1, 0]
+    assert frame.hours_to_readmission.tolist()[1] == 144.0

@@ -42,6 +42,15 @@ _DERIVED = ("rate", "ci_low", "ci_high")
 #: The models that read ``elderly_group`` (rebuilt per group when ``link="latest"``).
 _GROUP_MODELS = ("int_index_stays", "int_readmission_links", "mart_index_stays")
 
+#: English names of the groups (the reference file's titles are bokmål).
+_ENGLISH_TITLES = {
+    "asthma_copd": "Asthma/COPD", "urinary_tract_infection": "Urinary tract infection (cystitis)",
+    "fracture": "Fracture", "dehydration": "Dehydration", "constipation": "Constipation",
+    "gastroenteritis": "Gastroenteritis", "gout_arthritis": "Gout/arthritis",
+    "heart_failure": "Heart failure", "deficiency_anaemia": "Deficiency anaemia",
+    "pneumonia": "Pneumonia", "stroke": "Stroke",
+}
+
 #: Okabe-Ito, colour-blind safe (as readmit.savings.figures).
 _COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
             "#000000"]
@@ -265,28 +274,37 @@ def elderly_indicator_figure(table: pd.DataFrame, *, institusjonID: str = "all",
     if lang == "nb":
         names |= titles
     else:
-        names |= {g: g.replace("_", " ").capitalize() for g in titles}
+        names |= _ENGLISH_TITLES
+    groups = [g for g in ("all", *elderly_group_names()) if g in set(rows["group"])]
+    position = {g: i for i, g in enumerate(groups)}
+    years = sorted(rows["year"].unique())
+    step = 0.8 / max(len(years), 1)  # each year's marker a little lower than the last
     fig = go.Figure()
     for i, (year, part) in enumerate(rows.groupby("year", sort=True)):
         rate = 100 * part["rate"].astype(float)
+        offset = (i - (len(years) - 1) / 2) * step
         fig.add_trace(go.Scatter(
-            x=rate, y=[names.get(g, g) for g in part["group"]], mode="markers",
+            x=rate, y=[position[g] + offset for g in part["group"]], mode="markers",
+            text=[names.get(g, g) for g in part["group"]],
             name=str(year), marker=dict(color=_COLOURS[i % len(_COLOURS)], size=9),
             error_x=dict(type="data", symmetric=False,
                          array=100 * part["ci_high"].astype(float) - rate,
                          arrayminus=rate - 100 * part["ci_low"].astype(float)),
             customdata=part[["n_readmitted", "n_index"]].to_numpy(),
-            hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]} / %{customdata[1]})<extra>"
+            hovertemplate="%{text}: %{x:.1f}% (%{customdata[0]} / %{customdata[1]})<extra>"
                           + str(year) + "</extra>"))
     where = ("hele regionen" if lang == "nb" else "whole region") \
         if institusjonID == "all" else institusjonID
     fig.update_layout(
-        template="plotly_white", font=dict(size=14), height=520, separators=", ",
+        template="plotly_white", font=dict(size=14), height=120 + 56 * len(groups),
+        separators=", ",
         title=(f"30 dagers reinnleggelse for eldre, {where}" if lang == "nb"
                else f"30-day readmission of the elderly, {where}"),
         xaxis_title=("Reinnlagt innen 30 dager (%)" if lang == "nb"
                      else "Readmitted within 30 days (%)"),
-        yaxis=dict(autorange="reversed", title=None),
+        yaxis=dict(autorange="reversed", title=None, tickmode="array",
+                   tickvals=list(range(len(groups))), ticktext=[names.get(g, g) for g in groups],
+                   showgrid=False, zeroline=False),
         legend_title_text="Utskrivningsår" if lang == "nb" else "Discharge year",
         margin=dict(l=200, r=40, t=80, b=70))
     if lang == "en":
