@@ -73,6 +73,9 @@ events AS (
            0 AS is_index, NULL AS discharge_date
     FROM candidates
     WHERE $link = 'latest'
+      -- only persons with an index stay can have a readmission (a small set when
+      -- index stays are one group's)
+      AND person_id IN (SELECT person_id FROM int_index_stays)
 ),
 latest_index AS (
     SELECT
