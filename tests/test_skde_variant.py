@@ -370,7 +370,7 @@ def variant_scenarios(draw):
 
 
 @settings(PROPERTY_SETTINGS,
-          max_examples=int(os.environ.get("READMIT_PROPERTY_EXAMPLES", "40")))
+          max_examples=int(os.environ.get("READMIT_PROPERTY_EXAMPLES", "25")))
 @given(variant_scenarios())
 def test_sql_equals_reference_for_every_variant(scenario) -> None:
     params, episodes, persons = scenario
