@@ -16,6 +16,59 @@ from typing import Any
 
 SECTOR_NAMES = {1: "somatic", 2: "vop", 3: "tsb"}
 ACUTE = (1, 2, 3)
+
+# SKDE's code lists, transcribed here from the SAS source independently of
+# readmit's reference CSV files: each tuple is the list of a SAS
+# ``substr(code, 1, n) in (...)`` test. A code is in a list when it starts with
+# one of its entries.
+# SKDE-Analyse/eldre-sas-utvalg, Definisjoner_reinnleggelse_11gr.sas @ 1e9f4e3, lines 17-28:
+ELDERLY_GROUP_PREFIXES: dict[str, tuple[str, ...]] = {
+    "asthma_copd": ("J40", "J41", "J42", "J43", "J44", "J45", "J46", "J47"),
+    "urinary_tract_infection": ("N300", "N301", "N302", "N303", "N308", "N309"),
+    "fracture": ("S22", "S32", "S42", "S52", "S62", "S72", "S82", "S92", "T08", "T10", "T12"),
+    "dehydration": ("E86",),
+    "constipation": ("K590",),
+    "gastroenteritis": ("A00", "A01", "A02", "A03", "A04", "A05", "A06", "A07", "A08", "A09"),
+    "gout_arthritis": ("M05", "M06", "M07", "M10", "M11", "M12", "M13", "M15", "M16", "M17",
+                       "M18", "M19"),
+    "heart_failure": ("I43", "I50", "J81", "I099", "I119", "I130", "I132", "I255", "I420",
+                      "I425", "I426", "I427", "I428", "I429", "I971"),
+    "deficiency_anaemia": ("D50", "D51", "D52", "D53"),
+    "pneumonia": ("J12", "J13", "J14", "J15", "J16", "J17", "J18"),
+    "stroke": ("I61", "I63", "I64"),
+}
+# SKDE-Analyse/sas_codes, makroer/reinnleggelser.sas @ 4289da1, lines 66-76 (eks_diag):
+EXCLUDED_PREFIXES: tuple[str, ...] = (
+    "C", "D0", "D37", "D38", "D39", "D40", "D41", "D42", "D43", "D44", "D45", "D46", "D47", "D48",
+    "V", "W", "X", "Y",
+    "T1", "T2", "T3", "T6", "T7", "T9",
+    "T51", "T52", "T53", "T54", "T55", "T56", "T57", "T58", "T59",
+    "Z1", "Z2", "Z3", "Z6", "Z8", "Z9",
+    "Z00", "Z01", "Z02", "Z04", "Z05", "Z06", "Z07", "Z08", "Z09",
+    "Z40", "Z41", "Z43", "Z44", "Z45", "Z46", "Z49",
+    "Z50", "Z51", "Z52", "Z53", "Z55", "Z56", "Z57", "Z58", "Z59",
+    "Z70", "Z71", "Z72", "Z73", "Z76", "Z77", "Z78", "Z79",
+)
+
+
+def normalise_code(code: str | None) -> str | None:
+    """Upper case, no dot, no surrounding blanks: ``' j44.1'`` -> ``'J441'``."""
+    return None if code is None else code.strip().replace(".", "").upper()
+
+
+def elderly_group_of(code: str | None) -> str | None:
+    code = normalise_code(code)
+    if not code:
+        return None
+    for group, prefixes in ELDERLY_GROUP_PREFIXES.items():
+        if code.startswith(prefixes):
+            return group
+    return None
+
+
+def is_excluded_readmission(code: str | None) -> bool:
+    code = normalise_code(code)
+    return bool(code) and code.startswith(EXCLUDED_PREFIXES)
 OUTPUT_COLUMNS = [
     "lopenr", "admitted_at", "discharged_at", "institusjonID", "sector", "age", "los_days",
     "ukp_days", "readmitted", "hours_to_readmission", "days_to_readmission", "died_in_window",
@@ -85,9 +138,27 @@ def build_stays(episodes: list[dict[str, Any]], transfer_hours: float = 8.0) -> 
 def index_stays(episodes: list[dict[str, Any]], persons: list[dict[str, Any]], *,
                 window_days: int = 30, transfer_hours: float = 8.0, min_age: int | None = None,
                 sector: str | None = None, keep_deaths: bool = False,
-                end_date: dt.date | str | None = None) -> list[dict[str, Any]]:
+                end_date: dt.date | str | None = None, window: str = "hours",
+                link: str = "first", exclude_planned_conditions: bool = False,
+                elderly_group: str | None = None) -> list[dict[str, Any]]:
+    """The index stays with their readmission.
+
+    ``window="hours"``: a readmission is admitted after the discharge, at most
+    ``window_days`` * 24 h later; ``"days"``: 0 < admission date - discharge
+    date < ``window_days``. ``link="first"``: an index stay's readmission is the
+    first acute stay in its window; ``"latest"`` (SKDE's reinnleggelser.sas):
+    walking through a person's stays in (admission, discharge, first episode)
+    order, each acute stay is compared with the latest index stay before it only.
+    ``exclude_planned_conditions``: acute stays with a main condition on
+    :data:`EXCLUDED_PREFIXES` are not readmissions. ``elderly_group``: only
+    index stays with a main condition in that group ('all': any group).
+    """
     if sector not in (None, "somatic", "vop", "tsb", "all"):
         raise ValueError(f"unknown sector {sector!r}")
+    if window not in ("hours", "days") or link not in ("first", "latest"):
+        raise ValueError(f"unknown window {window!r} or link {link!r}")
+    if elderly_group not in (None, "all", *ELDERLY_GROUP_PREFIXES):
+        raise ValueError(f"unknown elderly_group {elderly_group!r}")
     if end_date is None:
         end_date = max(e["utdato"] for e in episodes)  # any episode, any care level
     elif isinstance(end_date, str):
@@ -95,39 +166,80 @@ def index_stays(episodes: list[dict[str, Any]], persons: list[dict[str, Any]], *
     elif isinstance(end_date, dt.datetime):
         end_date = end_date.date()
     deaths = {str(p["lopenr"]): p["doddato"] for p in persons}
-    window = dt.timedelta(days=window_days)
+    window_span = dt.timedelta(days=window_days)
 
     stays = build_stays(episodes, transfer_hours)
     stays_of: dict[str, list[dict[str, Any]]] = {}
     for s in stays:
         stays_of.setdefault(s["lopenr"], []).append(s)
 
+    def is_index(s: dict[str, Any]) -> bool:
+        death = deaths.get(s["lopenr"])
+        if s["uttilstand"] != 1:  # alive at discharge
+            return False
+        if death is not None and death <= s["discharged_at"].date():
+            return False
+        if min_age is not None and (s["age"] is None or s["age"] < min_age):
+            return False
+        if sector in ("somatic", "vop", "tsb") and s["sector"] != sector:
+            return False
+        if elderly_group is not None:
+            group = elderly_group_of(s["main_condition"])
+            if group is None or elderly_group not in ("all", group):
+                return False
+        return True
+
+    def is_candidate(index: dict[str, Any], other: dict[str, Any]) -> bool:
+        """An acute stay (any age, any outcome) that may readmit ``index``."""
+        if other is index:
+            return False
+        if sector != "all" and other["sector"] != index["sector"]:
+            return False
+        if other["urgency"] not in ACUTE:
+            return False
+        return not (exclude_planned_conditions and is_excluded_readmission(other["main_condition"]))
+
+    def in_window(index: dict[str, Any], other: dict[str, Any]) -> bool:
+        if window == "hours":
+            return index["discharged_at"] < other["admitted_at"] <= index["discharged_at"] + window_span
+        days = (other["admitted_at"].date() - index["discharged_at"].date()).days
+        return 0 < days < window_days
+
+    def order(s: dict[str, Any]) -> tuple:
+        return (s["admitted_at"], s["discharged_at"], s["episodes"][0])
+
+    # link == "latest": each acute stay goes to the latest index stay before it
+    latest_readmission: dict[int, dict[str, Any]] = {}
+    if link == "latest":
+        for person_stays in stays_of.values():
+            ordered = sorted(person_stays, key=order)
+            for i, other in enumerate(ordered):
+                before = [p for p in ordered[:i] if is_index(p)
+                          and (sector == "all" or p["sector"] == other["sector"])]
+                if not before or not is_candidate(before[-1], other):
+                    continue
+                p = before[-1]
+                if in_window(p, other):
+                    seen = latest_readmission.get(id(p))
+                    if seen is None or order(other) < order(seen):
+                        latest_readmission[id(p)] = other
+
     out: list[dict[str, Any]] = []
     for s in stays:
+        if not is_index(s):
+            continue
         death = deaths.get(s["lopenr"])
         discharge_day = s["discharged_at"].date()
-        # index stay: alive at discharge
-        if s["uttilstand"] != 1:
-            continue
-        if death is not None and death <= discharge_day:
-            continue
-        if min_age is not None and (s["age"] is None or s["age"] < min_age):
-            continue
-        if sector in ("somatic", "vop", "tsb") and s["sector"] != sector:
-            continue
 
-        first = None
-        for other in stays_of[s["lopenr"]]:  # candidates: any stay, any age, any outcome
-            if other is s:
-                continue
-            if sector != "all" and other["sector"] != s["sector"]:
-                continue
-            if other["urgency"] not in ACUTE:
-                continue
-            if not (s["discharged_at"] < other["admitted_at"] <= s["discharged_at"] + window):
-                continue
-            if first is None or other["admitted_at"] < first["admitted_at"]:
-                first = other
+        if link == "latest":
+            first = latest_readmission.get(id(s))
+        else:
+            first = None
+            for other in stays_of[s["lopenr"]]:
+                if not (is_candidate(s, other) and in_window(s, other)):
+                    continue
+                if first is None or order(other) < order(first):
+                    first = other
 
         readmitted = 1 if first is not None else 0
         if first is not None:
@@ -136,7 +248,7 @@ def index_stays(episodes: list[dict[str, Any]], persons: list[dict[str, Any]], *
         else:
             hours = None
             days = None
-        died = 1 if (death is not None and discharge_day < death <= discharge_day + window) else 0
+        died = 1 if (death is not None and discharge_day < death <= discharge_day + window_span) else 0
         complete = (end_date - discharge_day).days >= window_days
         eligible = 1 if complete and (readmitted == 1 or died == 0 or keep_deaths) else 0
         out.append({

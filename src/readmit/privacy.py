@@ -21,7 +21,7 @@ Examples
 >>> masked(t, **rule)["n_readmitted"].tolist()
 [25.0, nan]
 >>> displayed(t, **rule)["rate"].tolist()
-['0.125', '<5']
+[0.125, '<5']
 """
 from __future__ import annotations
 
@@ -92,24 +92,16 @@ def displayed(frame: pd.DataFrame, *, counts: Sequence[str],
               derived: Mapping[str, Sequence[str]] | None = None,
               formats: Mapping[str, Callable[[object], str]] | None = None,
               threshold: int = THRESHOLD) -> pd.DataFrame:
-    """A copy for reading: hidden cells are ``<5``; the other cells of the
-    hidden columns are formatted with ``formats[column]`` (default ``str``)."""
+    """A copy for reading: hidden cells are ``<5``; the others keep their
+    value, or are formatted with ``formats[column]`` when given."""
     hide = small_cells(frame, counts=counts, derived=derived, threshold=threshold)
     formats = dict(formats or {})
     out = frame.copy()
     for c in hide.columns:
-        fmt = formats.get(c, _plain)
-        values = [SMALL if h else fmt(v) for v, h in zip(frame[c], hide[c])]
+        fmt = formats.get(c)
+        values = [SMALL if h else (fmt(v) if fmt else v) for v, h in zip(frame[c], hide[c])]
         out[c] = pd.Series(values, index=frame.index, dtype=object)
     for c, fmt in formats.items():
         if c not in hide.columns and c in out:
             out[c] = frame[c].map(fmt)
     return out
-
-
-def _plain(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)

@@ -40,14 +40,20 @@ def build_index_stays(extract: Extract, *, upto: str = "mart_readmission_stays",
 
 def index_stays(extract: Extract, *, window_days: int = 30, transfer_hours: float = 8.0,
                 min_age: int | None = None, sector: str | None = None,
-                keep_deaths: bool = False, end_date: date | str | None = None) -> pd.DataFrame:
+                keep_deaths: bool = False, end_date: date | str | None = None,
+                window: str = "hours", link: str = "first",
+                exclude_planned_conditions: bool = False,
+                elderly_group: str | None = None) -> pd.DataFrame:
     """Deprecated: ``readmit.Readmissions(extract, ...).index_stays()``.
 
     Returns the 0.1 shape: :data:`INDEX_STAY_COLUMNS` with 0/1 integer flags.
     """
     _deprecated("index_stays", "index_stays()")
     r = Readmissions(extract, window_days=window_days, transfer_hours=transfer_hours,
-                     min_age=min_age, sector=sector, keep_deaths=keep_deaths, end_date=end_date)
+                     min_age=min_age, sector=sector, keep_deaths=keep_deaths, end_date=end_date,
+                     window=window, link=link,
+                     exclude_planned_conditions=exclude_planned_conditions,
+                     elderly_group=elderly_group)
     cols = ", ".join(f'"{c}"' for c in INDEX_STAY_COLUMNS)
     return r.frame(f"SELECT {cols} FROM mart_index_stays ORDER BY lopenr, admitted_at")
 
@@ -55,8 +61,10 @@ def index_stays(extract: Extract, *, window_days: int = 30, transfer_hours: floa
 def readmission_rates(extract: Extract, by: Sequence[str] | str = ("year",), *,
                       window_days: int = 30, transfer_hours: float = 8.0,
                       min_age: int | None = None, sector: str | None = None,
-                      keep_deaths: bool = False, end_date: date | str | None = None
-                      ) -> pd.DataFrame:
+                      keep_deaths: bool = False, end_date: date | str | None = None,
+                      window: str = "hours", link: str = "first",
+                      exclude_planned_conditions: bool = False,
+                      elderly_group: str | None = None) -> pd.DataFrame:
     """Deprecated: ``readmit.Readmissions(extract, ...).rates(by=...)``.
 
     Unlike :meth:`Readmissions.rates`, it keeps groups without an eligible
@@ -65,7 +73,10 @@ def readmission_rates(extract: Extract, by: Sequence[str] | str = ("year",), *,
     _deprecated("readmission_rates", "rates(by=...)")
     names = grouping_names(by)
     r = Readmissions(extract, window_days=window_days, transfer_hours=transfer_hours,
-                     min_age=min_age, sector=sector, keep_deaths=keep_deaths, end_date=end_date)
+                     min_age=min_age, sector=sector, keep_deaths=keep_deaths, end_date=end_date,
+                     window=window, link=link,
+                     exclude_planned_conditions=exclude_planned_conditions,
+                     elderly_group=elderly_group)
     out = rates_table(r, names, drop_empty=False)
     if "sex" in out:   # 0.1 gave the code
         out["sex"] = out["sex"].map({"male": 1, "female": 2, "unknown": 9})
@@ -77,10 +88,15 @@ def readmission_rates(extract: Extract, by: Sequence[str] | str = ("year",), *,
 def readmission_burden(extract: Extract, by: Sequence[str] = ("year", "institusjonID", "sector"),
                        *, window_days: int = 30, transfer_hours: float = 8.0,
                        min_age: int | None = None, sector: str | None = None,
-                       keep_deaths: bool = False, end_date: date | str | None = None
-                       ) -> pd.DataFrame:
+                       keep_deaths: bool = False, end_date: date | str | None = None,
+                       window: str = "hours", link: str = "first",
+                       exclude_planned_conditions: bool = False,
+                       elderly_group: str | None = None) -> pd.DataFrame:
     """Deprecated: ``readmit.Readmissions(extract, ...).burden(by=...)``."""
     _deprecated("readmission_burden", "burden(by=...)")
     r = Readmissions(extract, window_days=window_days, transfer_hours=transfer_hours,
-                     min_age=min_age, sector=sector, keep_deaths=keep_deaths, end_date=end_date)
+                     min_age=min_age, sector=sector, keep_deaths=keep_deaths, end_date=end_date,
+                     window=window, link=link,
+                     exclude_planned_conditions=exclude_planned_conditions,
+                     elderly_group=elderly_group)
     return r.burden(by=by)

@@ -66,6 +66,8 @@ GROUPINGS = {
 GROUPING_ALIASES = {"trust": "institusjonID", "institusjonid": "institusjonID"}
 
 SECTORS = ("somatic", "vop", "tsb", "all")
+WINDOWS = ("hours", "days")
+LINKS = ("first", "latest")
 
 
 def rule_parameters(
@@ -77,10 +79,30 @@ def rule_parameters(
     keep_deaths: bool = False,
     end_date: dt.date | str | None = None,
     years: tuple[int, int] | Sequence[int] | str | None = None,
+    window: str = "hours",
+    link: str = "first",
+    exclude_planned_conditions: bool = False,
+    elderly_group: str | None = None,
 ) -> dict[str, Any]:
     """Validate the rule's parameters; return them as SQL bindings.
 
     Errors name the Python parameter (``window_days``), never a CLI flag.
+    ``window``, ``link`` and ``exclude_planned_conditions`` choose between
+    readmit's rule (the defaults, definitions.md) and SKDE's variant
+    (``window="days", link="latest"``; docs/skde-differences.md):
+
+    - ``window="hours"``: a readmission is admitted after the discharge and at
+      most ``window_days`` * 24 h after it; ``"days"``: 0 < admission date -
+      discharge date < ``window_days`` (days 1-29: a same-day readmission and
+      day 30 do not count).
+    - ``link="first"``: an index stay's readmission is the first acute stay
+      after it; ``"latest"``: each acute stay is a readmission of the latest
+      index stay before it only (when within that stay's window).
+    - ``exclude_planned_conditions``: acute stays whose main condition is on
+      FHI's 2016 list (reference/readmission_exclusions.csv) are never
+      readmissions.
+    - ``elderly_group``: only index stays whose main condition is in this
+      group of the elderly indicator ('all': any of the 11 groups).
 
     Examples
     --------
@@ -88,6 +110,8 @@ def rule_parameters(
     True
     >>> rule_parameters(years="2015-2017")["first_year"], rule_parameters(years=2016)["last_year"]
     (2015, 2016)
+    >>> rule_parameters(window="days", link="latest")["window"]
+    'days'
     >>> rule_parameters(window_days=0)
     Traceback (most recent call last):
     ...
@@ -113,6 +137,20 @@ def rule_parameters(
     elif end_date is not None and not isinstance(end_date, dt.date):
         raise ParameterError(f"end_date must be a date (YYYY-MM-DD), not {end_date!r}")
     first, last = year_range(years, name="years")
+    if window not in WINDOWS:
+        raise ParameterError(f"window must be one of {', '.join(WINDOWS)}, not {window!r}")
+    if link not in LINKS:
+        raise ParameterError(f"link must be one of {', '.join(LINKS)}, not {link!r}")
+    if window == "days" and window_days < 2:
+        raise ParameterError("window='days' counts days 1 to window_days - 1: "
+                             f"window_days must be at least 2, not {window_days}")
+    if elderly_group is not None:
+        from readmit.indicator import elderly_group_names
+
+        if elderly_group not in ("all", *elderly_group_names()):
+            raise ParameterError(
+                f"elderly_group must be 'all' or one of {', '.join(elderly_group_names())}, "
+                f"not {elderly_group!r}")
     return {
         "window_days": int(window_days),
         "transfer_hours": float(transfer_hours),
@@ -123,6 +161,10 @@ def rule_parameters(
         "end_date": end_date,
         "first_year": first,
         "last_year": last,
+        "window": window,
+        "link": link,
+        "exclude_planned_conditions": bool(exclude_planned_conditions),
+        "elderly_group": elderly_group,
     }
 
 
@@ -200,6 +242,15 @@ class Readmissions:
         The end of the data; default the latest discharge in the extract.
     years : (int, int), int or "YYYY-YYYY", optional
         Only index stays discharged in these years.
+    window : {"hours", "days"}, default "hours"
+        ``"days"``: SKDE's window, 0 < admission date - discharge date < ``window_days``.
+    link : {"first", "latest"}, default "first"
+        ``"latest"``: SKDE's link, an acute stay readmits only the latest index
+        stay before it.
+    exclude_planned_conditions : bool, default False
+        Acute stays whose main condition is on FHI's 2016 list are never readmissions.
+    elderly_group : str, optional
+        Only index stays in this group of the elderly indicator ('all': any of the 11).
 
     Attributes
     ----------
@@ -233,6 +284,10 @@ class Readmissions:
         keep_deaths: bool = False,
         end_date: dt.date | str | None = None,
         years: tuple[int, int] | int | str | None = None,
+        window: str = "hours",
+        link: str = "first",
+        exclude_planned_conditions: bool = False,
+        elderly_group: str | None = None,
     ) -> None:
         from readmit.loader import Extract
 
@@ -242,13 +297,18 @@ class Readmissions:
         self.extract = extract
         self._sql_params = rule_parameters(
             window_days=window_days, transfer_hours=transfer_hours, min_age=min_age,
-            sector=sector, keep_deaths=keep_deaths, end_date=end_date, years=years)
+            sector=sector, keep_deaths=keep_deaths, end_date=end_date, years=years,
+            window=window, link=link, exclude_planned_conditions=exclude_planned_conditions,
+            elderly_group=elderly_group)
         self.parameters = {
             "window_days": window_days, "transfer_hours": transfer_hours, "min_age": min_age,
             "sector": sector, "keep_deaths": keep_deaths,
             "end_date": self._sql_params["end_date"] or extract.end_date,
             "years": (None if self._sql_params["first_year"] is None else
                       (self._sql_params["first_year"], self._sql_params["last_year"])),
+            "window": window, "link": link,
+            "exclude_planned_conditions": exclude_planned_conditions,
+            "elderly_group": elderly_group,
         }
         key = json.dumps(self._sql_params, sort_keys=True, default=str)
         self.schema = "rule_" + hashlib.sha1(key.encode()).hexdigest()[:10]
@@ -284,7 +344,7 @@ class Readmissions:
         >>> r.build("mart_index_stays")                                  # doctest: +SKIP
         'rule_01536e6fc8'
         """
-        changed = _changed_options(options)
+        changed = _changed_options(options, self._sql_params)
         if not changed:
             missing = [m for m in models if m not in self._built]
             if missing:
@@ -623,21 +683,16 @@ def with_wilson_interval(counts: pd.DataFrame, *, n: str = "n_index",
 
 _MODEL_NAMES: set[str] | None = None
 
-#: Rule parameters: set by the constructor, never through ``options``.
-_RULE_KEYS = frozenset(rule_parameters())
-
-
-def _changed_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The options that differ from :data:`readmit.sql.DEFAULT_PARAMS`."""
+def _changed_options(options: Mapping[str, Any] | None,
+                     rule: Mapping[str, Any]) -> dict[str, Any]:
+    """The options that differ from the rule's parameters (and the defaults)."""
     if not options:
         return {}
     unknown = sorted(set(options) - set(sql.DEFAULT_PARAMS))
     if unknown:
         raise ParameterError(f"unknown model options: {', '.join(unknown)}")
-    ruled = sorted(set(options) & _RULE_KEYS)
-    if ruled:
-        raise ParameterError(f"{', '.join(ruled)}: a rule parameter, given to Readmissions()")
-    return {k: v for k, v in options.items() if sql.DEFAULT_PARAMS[k] != v}
+    base = {**sql.DEFAULT_PARAMS, **rule}
+    return {k: v for k, v in options.items() if base[k] != v}
 
 
 def _models_named(query: str) -> list[str]:

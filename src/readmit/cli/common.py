@@ -71,6 +71,26 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
                    help="end of the data (default: the latest discharge in the extract)")
     g.add_argument("--years", default=None, metavar="YYYY-YYYY",
                    help="only index stays discharged in these years (default: all)")
+    add_variant_options(p.add_argument_group(
+        "SKDE's variant of the rule (docs/skde-differences.md)"))
+
+
+def add_variant_options(g) -> None:
+    """SKDE's variant of the rule and the elderly indicator's groups (docs/skde-differences.md)."""
+    g.add_argument("--window", choices=["hours", "days"], default="hours",
+                   help="hours: readmitted at most --window-days x 24 h after discharge; "
+                        "days: 0 < admission date - discharge date < --window-days, as SKDE's "
+                        "macro")
+    g.add_argument("--link", choices=["first", "latest"], default="first",
+                   help="first: an index stay's first acute stay after it; latest: each acute "
+                        "stay readmits only the latest index stay before it, as SKDE's macro")
+    g.add_argument("--exclude-planned-conditions", action="store_true",
+                   help="acute stays whose main condition is on FHI's 2016 list (cancer, "
+                        "external causes, injuries, Z factors) are not readmissions "
+                        "(default: every acute stay counts)")
+    g.add_argument("--elderly-group", default=None, metavar="GROUP",
+                   help="only index stays in this group of the elderly indicator, e.g. "
+                        "heart_failure ('all': any of the 11 groups; default: every stay)")
 
 
 def rule_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -79,6 +99,9 @@ def rule_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "window_days": args.window_days, "transfer_hours": args.transfer_hours,
         "min_age": args.min_age, "sector": args.sector, "keep_deaths": args.keep_deaths,
         "end_date": args.end_date, "years": args.years,
+        "window": getattr(args, "window", "hours"), "link": getattr(args, "link", "first"),
+        "exclude_planned_conditions": getattr(args, "exclude_planned_conditions", False),
+        "elderly_group": getattr(args, "elderly_group", None),
     }
 
 

@@ -28,6 +28,10 @@ def register(add) -> None:
              "rates computed from them, are shown as <5 unless --no-suppress.")
     add_extract_options(rt)
     add_out_option(rt)
+    rt.add_argument("--indicator", choices=["elderly"], default=None,
+                    help="elderly: the national indicator for patients 67+ (somatic stays whose "
+                         "main condition is in one of the 11 diagnosis groups) by year, trust "
+                         "and group, exactly as published (default: plain rates)")
     rt.add_argument("--by", default="year",
                     help="comma-separated, any case: " + ", ".join(GROUPINGS)
                          + " ('trust' means institusjonID)")
@@ -66,6 +70,8 @@ def rates_command(args: argparse.Namespace) -> int:
     from readmit import Readmissions
     from readmit.rule import grouping_names
 
+    if args.indicator:
+        return indicator_command(args)
     names = grouping_names(args.by, name="--by")
     with open_extract(args) as ex:
         r = Readmissions(ex, **rule_kwargs(args))
@@ -73,4 +79,32 @@ def rates_command(args: argparse.Namespace) -> int:
         period = r.period()
     write_table(frame, args, counts=RATE_COUNTS, derived=RATE_DERIVED,
                 note=period_note(period))
+    return 0
+
+
+def indicator_command(args: argparse.Namespace) -> int:
+    """``readmit rates EXTRACT --indicator elderly``: the elderly indicator table
+    (``year, institusjonID, group, n_index, n_readmitted, rate, ci_low, ci_high``)."""
+    from readmit.errors import ParameterError
+    from readmit.indicator import INDICATOR_COLUMNS, elderly_indicator
+
+    if args.sector not in (None, "somatic"):
+        raise ParameterError("--indicator elderly follows somatic stays; drop --sector")
+    if args.by != "year":
+        raise ParameterError("--indicator elderly gives rows by year, trust and group; drop --by")
+    if args.elderly_group is not None:
+        raise ParameterError("--indicator elderly lists every group; drop --elderly-group")
+    if args.years is not None:
+        raise ParameterError("--indicator elderly covers every year; drop --years")
+    rule = dict(window_days=args.window_days, transfer_hours=args.transfer_hours,
+                min_age=67 if args.min_age is None else args.min_age,
+                keep_deaths=args.keep_deaths, end_date=args.end_date, window=args.window,
+                link=args.link, exclude_planned_conditions=args.exclude_planned_conditions)
+    with open_extract(args) as ex:
+        table = elderly_indicator(ex, **rule)
+    years = sorted(table["year"].unique())
+    note = (f"period: {years[0]}-{years[-1]}" if years else "no eligible index stays") + \
+        "; rule: " + ", ".join(f"{k}={v}" for k, v in rule.items())
+    write_table(table, args, counts=["n_index", "n_readmitted"], derived=RATE_DERIVED,
+                columns=INDICATOR_COLUMNS, note=note)
     return 0

@@ -24,6 +24,7 @@ _MATERIALIZED = re.compile(r"^--\s*Materialized:\s*(view|table)\b", re.IGNORECAS
 _REFERENCE_TABLES = {
     "ref_icd10_chapters": "icd10_chapters.csv",
     "ref_elderly_groups": "elderly_groups.csv",
+    "ref_readmission_exclusions": "readmission_exclusions.csv",
     "ref_institusjoner": "institusjoner.csv",
     "ref_kommuner": "kommuner.csv",
     "ref_catchment_split": "catchment_split.csv",
@@ -43,6 +44,10 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "end_date": None,
     "first_year": None,
     "last_year": None,
+    "window": "hours",
+    "link": "first",
+    "exclude_planned_conditions": False,
+    "elderly_group": None,
     "mortality_days": 213,
     "frequent_contacts": 10,
     # comorbidity (int_stay_comorbidity): SKDE's CoMorbIndex.sas by default
@@ -89,7 +94,8 @@ def materialization(filename: str, sql: str) -> str:
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ``ref_*`` tables in ``main`` from the CSV files shipped in
-    ``readmit/reference`` (once per connection)."""
+    ``readmit/reference`` (once per connection; lines starting with ``#`` are
+    comments: their source and matching rule)."""
     ref = resources.files("readmit").joinpath("reference")
     have = {r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "

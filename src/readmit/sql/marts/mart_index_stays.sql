@@ -1,53 +1,47 @@
 -- mart_index_stays
--- Grain: one row per index stay (a stay that ends with the patient alive:
--- uttilstand = 1 and no doddato on or before the discharge date), after the
--- optional filters $min_age, $sector ('all' or NULL lists every sector) and
--- discharge years $first_year..$last_year (NULL: no bound).
--- Materialized: view over int_stays, int_readmission_links, stg_persons
--- (death date) and the ICD-10 lookup, so building it costs nothing and no
--- second wide table is held; every query of it does these joins again.
--- readmitted: the next acute stay (int_readmission_links) is admitted at
--- most $window_days * 24 h after discharge.
+-- Grain: one row per index stay (int_index_stays: a stay that ends with the
+-- patient alive, after the optional filters $min_age, $sector and
+-- $elderly_group), discharged in the years $first_year..$last_year (NULL: no
+-- bound; applied after the readmissions are linked, so the period does not
+-- change which stay a readmission belongs to).
+-- Materialized: view over int_index_stays (itself a view over int_stays,
+-- stg_persons and int_condition_codes) and int_readmission_links, so building
+-- it costs nothing and no second wide table is held; every query of it does
+-- these joins again.
+-- readmitted: the stay's readmission candidate (int_readmission_links) falls
+-- in the window: $window = 'hours' (default): admitted at most
+-- $window_days * 24 h after the discharge; 'days' (SKDE): 0 < admission date -
+-- discharge date < $window_days.
 -- eligible (counted in rates): follow-up complete ($end_date, default the
 -- latest discharge in the extract, at least $window_days days after the
 -- discharge date) and not a death in the window without readmission
 -- (unless $keep_deaths).
-WITH codes AS (
-    -- each 3-character ICD-10 category of the main conditions, with its
-    -- chapter and elderly-indicator group
-    SELECT d.category, c.chapter, g."group" AS elderly_group
-    FROM (SELECT DISTINCT left(main_condition, 3) AS category FROM int_stays) AS d
-    LEFT JOIN ref_icd10_chapters AS c ON d.category BETWEEN c.first AND c.last
-    LEFT JOIN ref_elderly_groups AS g ON d.category BETWEEN g.first AND g.last
-),
-bounds AS (
+WITH bounds AS (
     SELECT coalesce(CAST($end_date AS DATE), max(discharge_date)) AS end_date
     FROM stg_episodes
-),
-stays AS (
-    SELECT s.*, k.next_acute_stay_id, k.next_acute_admitted_at, p.death_date
-    FROM int_stays AS s
-    LEFT JOIN int_readmission_links AS k ON k.stay_id = s.stay_id
-    LEFT JOIN stg_persons AS p ON p.person_id = s.person_id
 ),
 index_stays AS (
     SELECT
         s.*,
-        s.next_acute_admitted_at IS NOT NULL
-            AND s.next_acute_admitted_at <= s.discharged_at + to_days(CAST($window_days AS INTEGER))
+        k.next_acute_stay_id,
+        k.next_acute_admitted_at,
+        k.next_acute_admitted_at IS NOT NULL
+            AND CASE WHEN $window = 'days'
+                     THEN date_diff('day', s.discharge_date,
+                                    CAST(k.next_acute_admitted_at AS DATE))
+                              BETWEEN 1 AND CAST($window_days AS INTEGER) - 1
+                     ELSE k.next_acute_admitted_at > s.discharged_at
+                          AND k.next_acute_admitted_at
+                              <= s.discharged_at + to_days(CAST($window_days AS INTEGER)) END
             AS is_readmitted,
         s.death_date IS NOT NULL
             AND s.death_date <= s.discharge_date + CAST($window_days AS INTEGER)
             AS is_died_in_window,
         date_diff('day', s.discharge_date, (SELECT end_date FROM bounds)) >= $window_days
             AS has_follow_up
-    FROM stays AS s
-    WHERE s.discharge_status = 1
-      AND (s.death_date IS NULL OR s.death_date > s.discharge_date)
-      AND (CAST($min_age AS INTEGER) IS NULL OR s.age >= CAST($min_age AS INTEGER))
-      AND (CAST($sector AS VARCHAR) IS NULL OR CAST($sector AS VARCHAR) = 'all'
-           OR s.sector = CAST($sector AS VARCHAR))
-      AND (CAST($first_year AS INTEGER) IS NULL
+    FROM int_index_stays AS s
+    LEFT JOIN int_readmission_links AS k ON k.stay_id = s.stay_id
+    WHERE (CAST($first_year AS INTEGER) IS NULL
            OR year(s.discharge_date) >= CAST($first_year AS INTEGER))
       AND (CAST($last_year AS INTEGER) IS NULL
            OR year(s.discharge_date) <= CAST($last_year AS INTEGER))
@@ -85,12 +79,11 @@ SELECT
          WHEN i.age < 80 THEN '67-79'
          WHEN i.age IS NOT NULL THEN '80+' END                AS age_band,
     i.main_condition,
-    k.chapter                                                AS icd_chapter,
-    k.elderly_group,
+    i.icd_chapter,
+    i.elderly_group,
     CAST(i.ready_date IS NOT NULL AS INTEGER)                AS ready_for_discharge,
     i.urgency,
     i.municipality,
     i.cost_weight,
     i.death_date
 FROM index_stays AS i
-LEFT JOIN codes AS k ON k.category = left(i.main_condition, 3)
