@@ -47,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--years", type=_years, default=(2014, 2019), help="e.g. 2014-2019")
     g.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     g.add_argument("--config", default=None, help="a generator config YAML (default: the shipped one)")
+    g.add_argument("--workers", type=int, default=None,
+                   help="processes generating blocks in parallel (default: every core); "
+                        "the tables do not depend on it")
+    g.add_argument("--block-persons", type=int, default=None,
+                   help="persons one worker generates at once, rounded up to whole units of "
+                        "the config's generation.unit_persons (default: one unit); "
+                        "the tables do not depend on it")
 
     c = add("check", "readmit.loader:check_command",
             "Read an extract, type it, and account for every row.")

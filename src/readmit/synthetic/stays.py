@@ -315,7 +315,7 @@ def all_stays(rng, pop: Population, n_years: int, cfg):
     # stay of the same person: running maximum of discharge within person.
     shifted = s["dis"] + s["person"] * (end + 1000.0 + BURN_IN)
     runmax = np.maximum.accumulate(shifted)
-    prev = np.r_[-np.inf, runmax[:-1]]
+    prev = np.concatenate(([-np.inf], runmax[:-1]))
     keep = (s["admit"] + s["person"] * (end + 1000.0 + BURN_IN)) >= prev + 8 / 24
     s = _take(s, keep)
     s = _take(s, s["dis"] >= 0)   # drop the burn-in year's stays discharged before the period
