@@ -170,12 +170,12 @@ def test_ids_over_blocks_are_unique_and_consecutive(in_one_block):
 
 
 def test_frequent_users_add_up_over_any_partition():
-    # 199 per million of 1 117 420 persons: floor(222.37) = 222, whatever the units;
-    # of 20 000 persons: floor(3.98) = 3, even in units of one person
+    # 205 per million of 1 117 420 persons: floor(229.07) = 229, whatever the units;
+    # of 20 000 persons: floor(4.1) = 4, even in units of one person
     for size in (300, 131072, 10**7):
-        total = sum(frequent_group_size(u.first, u.size, 199) for u in units(1_117_420, size))
-        assert total == 222, size
-    assert sum(frequent_group_size(u.first, u.size, 199) for u in units(20_000, 1)) == 3
+        total = sum(frequent_group_size(u.first, u.size, 205) for u in units(1_117_420, size))
+        assert total == 229, size
+    assert sum(frequent_group_size(u.first, u.size, 205) for u in units(20_000, 1)) == 4
     # 1 500 per million over units of 1 000: 1.5 per unit, carried: 1, 2, 1, 2
     assert [frequent_group_size(k * 1000, 1000, 1500) for k in range(4)] == [1, 2, 1, 2]
 
