@@ -48,8 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     g.add_argument("--config", default=None, help="a generator config YAML (default: the shipped one)")
     g.add_argument("--workers", type=int, default=None,
-                   help="processes generating blocks in parallel (default: every core); "
-                        "the tables do not depend on it")
+                   help="processes generating blocks in parallel (default: every core; "
+                        "about 0.5 GB each); the tables do not depend on it")
     g.add_argument("--block-persons", type=int, default=None,
                    help="persons one worker generates at once, rounded up to whole units of "
                         "the config's generation.unit_persons (default: one unit); "

@@ -40,7 +40,7 @@ from readmit.synthetic.episodes import episode_table, outpatient_episodes, stay_
 from readmit.synthetic.population import kommuner, population
 from readmit.synthetic.stays import all_stays
 
-__all__ = ["Unit", "block_tables", "iter_blocks", "unit_tables", "units"]
+__all__ = ["Unit", "block_tables", "default_workers", "iter_blocks", "unit_tables", "units"]
 
 TABLES = ("episoder", "pasienter", "akuttkontakter", "handlingsplaner")
 #: id columns: (table, column, which count shifts it)
@@ -74,7 +74,15 @@ def unit_tables(seed: int, unit: Unit, years: tuple[int, int],
                 cfg: dict[str, Any]) -> tuple[dict[str, pa.Table], dict[str, int]]:
     """The four tables of one unit, ids numbered from 1 within the unit, and
     the counts that shift the next unit's ids (``persons``: the unit's whole
-    population, including those who never appear in a table)."""
+    population, including those who never appear in a table).
+
+    Examples
+    --------
+    >>> from readmit.synthetic.config import load_config
+    >>> tables, counts = unit_tables(1, Unit(0, 0, 500), (2018, 2019), load_config())
+    >>> tables["episoder"].column("episode_lnr")[0].as_py(), counts["persons"] >= 500
+    (1, True)
+    """
     start, stop = years
     n_years = stop - start + 1
     rng = np.random.default_rng(np.random.SeedSequence([seed, 20140101], spawn_key=(unit.index,)))
@@ -199,6 +207,14 @@ def iter_blocks(seed: int, n_persons: int, years: tuple[int, int], cfg: dict[str
     ``block_persons`` is rounded up to whole units (default: one unit);
     ``workers`` processes generate blocks in parallel. Neither changes the
     tables.
+
+    Examples
+    --------
+    >>> from readmit.synthetic.config import load_config
+    >>> cfg = load_config()
+    >>> cfg["generation"]["unit_persons"] = 200
+    >>> [n for _, n in iter_blocks(1, 500, (2018, 2019), cfg, block_persons=400)]
+    [400, 100]
     """
     unit_persons = int(cfg["generation"]["unit_persons"])
     per_block = max(1, math.ceil((block_persons or unit_persons) / unit_persons))

@@ -4,6 +4,8 @@ Most persons call rarely; a small group of frequent users calls often, with
 rates that drift back towards the mean from year to year, so that a group
 selected for many calls calls less the next year even without a plan. Some
 frequent users get a care plan, which lowers their rate by a set factor.
+The group is drawn within each unit of persons (blocks.py), its size the
+unit's share of ``frequent_group_per_million`` (:func:`frequent_group_size`).
 """
 from __future__ import annotations
 

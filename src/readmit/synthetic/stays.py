@@ -12,7 +12,8 @@ dropped and stays that would overlap an earlier one are removed, so that
 every stay here is one "sammenhengende sykehusopphold". Binary draws use
 systematic sampling within (month or year, trust, sector) cells and lengths
 stratified uniforms (sampling.py): every stay keeps its own probability, but
-a trust's yearly figures follow the model's trends instead of noise.
+a trust's yearly figures follow the model's trends instead of noise. The
+population here is one unit of persons (blocks.py): cells are the unit's.
 
 Times are float days since 1 January of the first year.
 """
