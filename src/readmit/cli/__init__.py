@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "readmit.cli.extract",
     "readmit.cli.readmissions",
     "readmit.cli.analyse",
+    "readmit.cli.survival",
     "readmit.cli.savings",
 )
 

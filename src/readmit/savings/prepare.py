@@ -3,7 +3,8 @@
 Shared by ``readmit simulate`` and the savings notebook, so both apply the
 same rules: given values override a scenario's (and become fixed); an
 extract's baseline replaces the scenario's bed days and ready-for-discharge
-days; the statutory ready-for-discharge rate of a year can replace the
+days (and, for a scenario that reduces six-month mortality, its persons in
+the target group and their mortality); the statutory ready-for-discharge rate of a year can replace the
 municipality's cost.
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ from readmit.savings.formula import REDUCTION
 from readmit.savings.scenarios import Scenario, load_scenario, scenario_from_mapping
 
 _BASELINE = {"bed_days", "ukp_days"}
+#: Taken from an extract when a scenario reduces six-month mortality (readmit.survival).
+_MORTALITY = {"target_persons", "six_month_mortality"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,11 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
         Parameter values (numbers or distribution specs) for every scenario.
     extract : str, optional
         Take ``bed_days`` and ``ukp_days`` from this extract (not together
-        with given ``bed_days``/``ukp_days``).
+        with given ``bed_days``/``ukp_days``); and, when a scenario sets
+        ``mortality_reduction``, ``target_persons`` and ``six_month_mortality``
+        (ready-for-discharge patients readmitted within 30 days, with the
+        Kaplan–Meier uncertainty: :func:`readmit.survival.mortality_baseline`)
+        unless they are given.
     year, trust, sector : optional
         Which part of the extract's baseline (default: the last full calendar
         year of the extract, all trusts and sectors); ``year`` is also the
@@ -79,6 +86,7 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
     35000.0
     """
     values = dict(values or {})
+    loaded = [load_scenario(s) for s in scenarios] or [formula_scenario()]
     baseline: dict = {"source": "given" if _BASELINE & set(values) else "scenario"}
     table = None
     if extract:
@@ -86,13 +94,27 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
             raise ParameterError("give either an extract or bed_days/ukp_days, not both")
         import readmit
 
+        mortality = None
         with readmit.open(extract) as ex:
             table = baselines.readmission_baselines(ex)
             if year is None:
                 year = last_full_year(ex.end_date)
+            if _reduces_mortality(loaded, values) and not _MORTALITY & set(values):
+                from readmit.survival import mortality_baseline
+
+                mortality = mortality_baseline(readmit.Readmissions(ex, sector=sector),
+                                               year=year, trust=trust)
         chosen = baselines.baseline_for_year(table, year, trust=trust, sector=sector)
         values.update(bed_days=chosen["bed_days"], ukp_days=chosen["ukp_days"])
         baseline = {"source": f"extract {extract}", **chosen, "trust": trust, "sector": sector}
+        if mortality is not None:
+            values.update({k: mortality[k] for k in _MORTALITY})
+            row = mortality["table"].iloc[0]
+            baseline.update(target=row["target"], target_persons=float(row["persons_per_year"]),
+                            six_month_mortality=float(row["mortality"]),
+                            six_month_mortality_ci=[float(row["mortality_ci_low"]),
+                                                    float(row["mortality_ci_high"])],
+                            mortality_years=row["years"])
     elif not scenarios:
         if not _BASELINE & set(values):
             raise ParameterError("no baseline: give --bed-days (and --ukp-days), --extract DIR "
@@ -107,8 +129,13 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
             raise ParameterError("the statutory ready-for-discharge rate needs a year (or an extract)")
         values["ukp_cost_municipality"] = baselines.statutory_ukp_rate(int(rate_year))
         baseline["ukp_rate_year"] = int(rate_year)
-    loaded = [load_scenario(s) for s in scenarios] or [formula_scenario()]
     return Prepared([s.with_values(**values) for s in loaded], baseline, table)
+
+
+def _reduces_mortality(scenarios: Sequence[Scenario], values: Mapping[str, object]) -> bool:
+    """Whether a scenario (or a given value) sets a reduction of six-month mortality."""
+    return "mortality_reduction" in values or any(
+        "mortality_reduction" in s.parameters for s in scenarios)
 
 
 def last_full_year(end_date) -> int | None:
