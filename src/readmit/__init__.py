@@ -23,9 +23,10 @@ from readmit.loader import Extract, open  # noqa: E402,A004
 from readmit.readmissions import (index_stays, readmission_burden,  # noqa: E402
                                   readmission_rates)
 from readmit.rule import Readmissions  # noqa: E402
+from readmit import survival  # noqa: E402  (six-month survival after discharge)
 
 __all__ = [
-    "open", "Extract", "Readmissions", "datasets",
+    "open", "Extract", "Readmissions", "datasets", "survival",
     "ReadmitError", "StructuralError", "ParameterError",
     # deprecated functions of 0.1: use Readmissions
     "index_stays", "readmission_rates", "readmission_burden",

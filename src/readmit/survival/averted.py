@@ -20,7 +20,7 @@ Examples
 >>> r = readmit.Readmissions(ex)
 >>> t = deaths_averted(r, mortality_reduction=0.43, target=["readmitted"])
 >>> t[["target", "years"]].iloc[0].tolist()
-['readmitted', '2017-2018']
+['readmitted', '2018']
 >>> bool(t.ci_low[0] <= t.deaths_averted[0] <= t.ci_high[0])
 True
 >>> ex.close()

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ from readmit.figures import (GREY, HIGHLIGHT, PALETTE, SMALL, check_lang, colour
 from readmit.survival.labels import covariate_label, group_label, grouping_title
 
 __all__ = ["survival_figure", "survival_at_figure", "hazard_ratio_figure"]
+
+#: p-values below this are drawn at it (the test's own precision ends about here).
+P_FLOOR = 1e-16
 
 
 def _text(value, fmt) -> str:
@@ -93,30 +97,32 @@ def survival_figure(curves: pd.DataFrame, *, lang: str = "nb", at_risk_every: in
         fig.add_trace(go.Scatter(x=rows["day"], y=rows["survival"], mode="lines", name=name,
                                  line_shape="hv", line=dict(color=colour, width=2.5),
                                  legendgroup=name, text=hover, hovertemplate="%{text}<extra></extra>"))
-    low = pd.to_numeric(curves["ci_low"], errors="coerce").min()
-    bottom = 0.0 if not np.isfinite(low) else max(0.0, math.floor((low - 0.02) * 20) / 20)
+    bottom = _bottom(curves["ci_low"])
     plot_px, row_px = 300, 22
     table_rows = len(keys) + 1
-    height = 90 + plot_px + 80 + row_px * table_rows + 20
+    bottom_px = 80 + row_px * (table_rows + 1) + 10
+    height = 90 + plot_px + bottom_px
     fig.update_yaxes(range=[bottom, 1.005], tickformat=".0%")
-    fig.update_xaxes(range=[-2, horizon + 2], tickvals=ticks)
+    # room left of day 0 for the first column of numbers at risk
+    pad = max(2.0, 0.04 * horizon)
+    fig.update_xaxes(range=[-pad, horizon + pad / 2], tickvals=ticks)
     styled(fig, title=title or pick(nb="Overlevelse etter utskrivning",
                                     en="Survival after discharge", lang=lang),
            subtitle=subtitle or pick(nb="Kaplan–Meier med 95 % konfidensintervall",
                                      en="Kaplan–Meier with 95% confidence interval", lang=lang),
            x_title=t("days_since_discharge", lang=lang), y_title=t("survival", lang=lang),
            lang=lang, height=height, legend_title_text=grouping_title(by, lang=lang),
-           margin=dict(l=170, r=40, t=90, b=80 + row_px * table_rows + 20))
+           margin=dict(l=170, r=40, t=90, b=bottom_px))
     # the numbers at risk: one row per group under the x axis title
     def y_at(i: int) -> float:
         return -(70 + row_px * (i + 1)) / plot_px
-    fig.add_annotation(x=0, xref="paper", xanchor="right", y=y_at(0), yref="paper",
+    fig.add_annotation(x=-0.01, xref="paper", xanchor="right", y=y_at(0), yref="paper",
                        text=f"<b>{pick(nb='Antall i risiko', en='Number at risk', lang=lang)}</b>",
                        showarrow=False, font=dict(size=12))
     for i, key in enumerate(keys, start=1):
         rows = _rows(curves, by, key).set_index("day")
         colour = colours[str(key)]
-        fig.add_annotation(x=0, xref="paper", xanchor="right", y=y_at(i), yref="paper",
+        fig.add_annotation(x=-0.01, xref="paper", xanchor="right", y=y_at(i), yref="paper",
                            text=group_label(by, key, lang=lang), showarrow=False,
                            font=dict(size=12, color=colour))
         for d in ticks:
@@ -162,7 +168,8 @@ def survival_at_figure(table: pd.DataFrame, *, lang: str = "nb", title: str | No
             error_y=dict(type="data", symmetric=False, array=rows["ci_high"] - rows["survival"],
                          arrayminus=rows["survival"] - rows["ci_low"], thickness=1.5),
             text=hover, hovertemplate="%{text}<extra></extra>"))
-    fig.update_yaxes(tickformat=".0%")
+    fig.update_yaxes(range=[_bottom(table["ci_low"]), 1.005], tickformat=".0%")
+    fig.update_layout(scattermode="group", scattergap=0.5)   # the days side by side per group
     styled(fig, title=title or pick(nb="Andel i live etter utskrivning",
                                     en="Share alive after discharge", lang=lang),
            subtitle=pick(nb="Kaplan–Meier med 95 % konfidensintervall",
@@ -173,8 +180,9 @@ def survival_at_figure(table: pd.DataFrame, *, lang: str = "nb", title: str | No
     return fig
 
 
-def hazard_ratio_figure(table: pd.DataFrame, *, lang: str = "nb", title: str | None = None
-                        ) -> go.Figure:
+def hazard_ratio_figure(table: pd.DataFrame, *, lang: str = "nb",
+                        references: Mapping[str, object] | None = None,
+                        title: str | None = None) -> go.Figure:
     """A forest plot of hazard ratios, with the proportional-hazards test beside it.
 
     Parameters
@@ -183,6 +191,8 @@ def hazard_ratio_figure(table: pd.DataFrame, *, lang: str = "nb", title: str | N
         ``CoxResult.table`` (or masked): ``covariate``, ``hazard_ratio``,
         ``ci_low``, ``ci_high``, ``ph_test_p``.
     lang : {"nb", "en"}
+    references : mapping, optional
+        ``CoxResult.references``: the reference levels, named in the subtitle.
     title : str, optional
     """
     from plotly.subplots import make_subplots
@@ -191,7 +201,7 @@ def hazard_ratio_figure(table: pd.DataFrame, *, lang: str = "nb", title: str | N
     rows = table.iloc[::-1]
     labels = [covariate_label(c, lang=lang) + ("" if pd.notna(h) else f" ({SMALL})")
               for c, h in zip(rows["covariate"], rows["hazard_ratio"])]
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.72, 0.28],
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.68, 0.32],
                         horizontal_spacing=0.03,
                         subplot_titles=[pick(nb="Hasardratio (95 % KI)", en="Hazard ratio (95% CI)",
                                              lang=lang),
@@ -208,29 +218,53 @@ def hazard_ratio_figure(table: pd.DataFrame, *, lang: str = "nb", title: str | N
         error_x=dict(type="data", symmetric=False, array=rows["ci_high"] - hr,
                      arrayminus=hr - rows["ci_low"], color=PALETTE[0], thickness=1.5),
         text=hover, hovertemplate="%{text}<extra></extra>", showlegend=False), row=1, col=1)
-    p = pd.to_numeric(rows["ph_test_p"], errors="coerce").clip(lower=1e-300)
+    raw_p = pd.to_numeric(rows["ph_test_p"], errors="coerce")
+    p = raw_p.clip(lower=P_FLOOR)
     fails = p < 0.05
     fig.add_trace(go.Scatter(
         x=p, y=labels, mode="markers", showlegend=False,
         marker=dict(size=9, color=[HIGHLIGHT if f else GREY for f in fails]),
-        text=[f"p = {v:.2g}" if np.isfinite(v) else SMALL for v in p],
+        text=[f"p = {v:.2g}" if np.isfinite(v) else SMALL for v in raw_p],
         hovertemplate="%{y}: %{text}<extra></extra>"), row=1, col=2)
     fig.add_vline(x=1, line=dict(color="#555", dash="dot"), row=1, col=1)
     fig.add_vline(x=0.05, line=dict(color=HIGHLIGHT, dash="dot"), row=1, col=2)
-    fig.update_xaxes(type="log", row=1, col=1)
-    fig.update_xaxes(type="log", row=1, col=2, title_text=pick(
-        nb="p (under 0,05: brudd)", en="p (below 0.05: violated)", lang=lang))
+    low = float(np.nanmin([pd.to_numeric(rows["ci_low"], errors="coerce").min(), 1.0]))
+    high = float(np.nanmax([pd.to_numeric(rows["ci_high"], errors="coerce").max(), 1.0]))
+    ticks = [v for v in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50) if low / 1.5 <= v <= high * 1.5]
+    fig.update_xaxes(type="log", row=1, col=1, tickvals=ticks,
+                     ticktext=[_decimal(v, lang) for v in ticks])
+    p_ticks = [P_FLOOR, 1e-8, 0.05]
+    fig.update_xaxes(type="log", row=1, col=2, tickvals=p_ticks, tickangle=0,
+                     ticktext=["≤10⁻¹⁶", "10⁻⁸", _decimal(0.05, lang)],
+                     range=[math.log10(P_FLOOR) - 0.5, 0.3],
+                     title_text=pick(nb="p (under 0,05: brudd)", en="p (below 0.05: violated)",
+                                     lang=lang))
+    subtitle = pick(nb="Cox-modell; rødt punkt: antakelsen om proporsjonale hasarder brytes",
+                    en="Cox model; red point: the proportional-hazards assumption fails",
+                    lang=lang)
+    if references:
+        subtitle += "<br>" + pick(nb="Referanse", en="Reference", lang=lang) + ": " + ", ".join(
+            covariate_label(f"{k}={v}", lang=lang) for k, v in references.items())
     styled(fig, title=title or pick(nb="Hasardratio for død innen seks måneder",
                                     en="Hazard ratios of death within six months", lang=lang),
-           subtitle=pick(nb="Cox-modell; rødt punkt: antakelsen om proporsjonale hasarder brytes",
-                         en="Cox model; red point: the proportional-hazards assumption fails",
-                         lang=lang),
-           lang=lang, height=160 + 30 * len(rows), margin=dict(l=330, r=40, t=110, b=70))
+           subtitle=subtitle, lang=lang, height=180 + 30 * len(rows),
+           margin=dict(l=330, r=40, t=130 if references else 110, b=70))
     fig.update_xaxes(title_text=pick(nb="Hasardratio (logaritmisk skala)",
                                      en="Hazard ratio (log scale)", lang=lang), row=1, col=1)
     if hr.isna().any():
         _footnote(fig, t("suppressed", lang=lang), y=-0.2)
     return fig
+
+
+def _bottom(low: pd.Series) -> float:
+    """The y axis' lower end: the lowest interval, less a margin, in steps of 5 points."""
+    value = pd.to_numeric(low, errors="coerce").min()
+    return 0.0 if not np.isfinite(value) else max(0.0, math.floor((value - 0.02) * 20) / 20)
+
+
+def _decimal(v: float, lang: str) -> str:
+    text = f"{v:g}"
+    return text.replace(".", ",") if lang == "nb" else text
 
 
 def _footnote(fig: go.Figure, text: str, *, y: float) -> None:

@@ -25,7 +25,7 @@ _FLAG_WORDS = {
     "frequent_user": (("Storbruker", "Frequent user"), ("Ikke storbruker", "Not a frequent user")),
 }
 _TITLES = {
-    "readmitted": ("Reinnleggelse innen vinduet", "Readmission within the window"),
+    "readmitted": ("Reinnleggelse", "Readmission"),
     "ready_for_discharge": ("Utskrivningsklar", "Ready for discharge"),
     "frequent_user": ("Storbruker (4+ akutte opphold på 12 mnd.)",
                       "Frequent user (4+ acute stays in 12 months)"),
@@ -42,7 +42,7 @@ _COVARIATES = {
     "prior_acute_stays": ("Akutte opphold siste 365 dager (per opphold)",
                           "Acute stays in the previous 365 days (per stay)"),
     "comorbidity_score": ("Komorbiditet (per poeng)", "Comorbidity score (per point)"),
-    "readmitted": ("Reinnlagt innen vinduet", "Readmitted within the window"),
+    "readmitted": ("Reinnlagt", "Readmitted"),
     "frequent_user": ("Storbruker", "Frequent user"),
     "ready_for_discharge": ("Utskrivningsklar", "Ready for discharge"),
 }
