@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPTS = ["bench_generate.py", "bench_load.py", "bench_readmissions.py", "bench_montecarlo.py"]
+SCRIPTS = ["bench_generate.py", "bench_load.py", "bench_readmissions.py", "bench_montecarlo.py",
+           "bench_survival.py"]
 
 if __name__ == "__main__":
     here = Path(__file__).parent

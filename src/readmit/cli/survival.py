@@ -25,8 +25,9 @@ def register(add) -> None:
     p = add("mortality", "readmit.cli.survival:mortality_command",
             "Survival after discharge (Kaplan-Meier by group) and a Cox model.",
             "Survival at the horizon after the discharge of each person's first index stay "
-            "(definitions.md, Six-month mortality), Kaplan-Meier with 95% log(-log) intervals, "
-            "by group; with --cox also the hazard ratios of a Cox model and its "
+            "(definitions.md, Six-month mortality; stays admitted at least 365 days after the "
+            "start of the data, so that prior stays are seen), Kaplan-Meier with 95% "
+            "log(-log) intervals, by group, and the log-rank test across the groups; with --cox also the hazard ratios of a Cox model and its "
             "proportional-hazards test. Counts 1-4, and what is computed from them, are shown "
             "as <5 unless --no-suppress.")
     add_extract_options(p)

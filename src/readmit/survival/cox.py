@@ -65,6 +65,9 @@ STRATIFY_INSTEAD = {"age": "age_band"}
 HAZARD_RATIO_COLUMNS = ["covariate", "hazard_ratio", "ci_low", "ci_high", "p", "ph_test_p",
                         "ph_fails", "variable", "coef", "se", "n", "deaths"]
 PH_ALPHA = 0.05
+#: Said whenever the readmission within the window is a covariate.
+IMMORTAL_TIME_NOTE = ("readmitted is known only at the readmission: the readmitted lived at "
+                      "least until then (immortal time), which pulls its ratio towards 1 or below")
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,8 @@ def cox_model(rule: Readmissions, *, covariates: Sequence[str] = COX_COVARIATES,
     cohort = mortality_cohort(rule, horizon_days=horizon_days, every_stay=every_stay)
     design, info = cox_design(cohort, covs, strata_list)
     notes = list(info["notes"])
+    if "readmitted" in info["terms"].values():
+        notes.append(IMMORTAL_TIME_NOTE)
     if every_stay:
         notes.append("every index stay: standard errors are robust, clustered on the person")
     return fit_cox(design, terms=info["terms"], strata=strata_list,

@@ -141,6 +141,12 @@ def survival_curves(rule: Readmissions, *, by: str | None = None,
         group and day 0 … ``horizon_days``. Draw it with
         :func:`~readmit.survival.survival_figure`.
 
+    Notes
+    -----
+    By ``readmitted``: a readmitted person lived at least until the
+    readmission, so the readmitted group's early survival is flattered
+    (immortal time); its curve from day 30 (the window) on is the fair part.
+
     Examples
     --------
     >>> curves = survival_curves(r, by="sector")                          # doctest: +SKIP
