@@ -37,9 +37,10 @@ from readmit.analyses import (days_to_readmission_by_los,  # noqa: E402
                               rates_by_los_band_figure, ready_for_discharge,
                               ready_for_discharge_figure, time_to_readmission,
                               time_to_readmission_figure, trend, trend_figure)
+from readmit import survival  # noqa: E402  (six-month survival after discharge)
 
 __all__ = [
-    "open", "Extract", "Readmissions", "datasets",
+    "open", "Extract", "Readmissions", "datasets", "survival",
     "ReadmitError", "StructuralError", "ParameterError",
     # analyses (readmit.analyses): a table from the rule, a figure from the table
     "trend", "trend_figure", "rates_by_los_band", "rates_by_los_band_figure",

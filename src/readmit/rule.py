@@ -621,6 +621,48 @@ class Readmissions:
         """One row per frequent user (person-level): :func:`readmit.frequent.frequent_users`."""
         from readmit.frequent import frequent_users
         return frequent_users(self, threshold=threshold, rolling=rolling)
+    # -- survival after discharge (readmit.survival) ------------------------------------
+    def mortality_cohort(self, *, horizon_days: int = 182, every_stay: bool = False
+                         ) -> pd.DataFrame:
+        """Person-level: :func:`readmit.survival.mortality_cohort` of this rule."""
+        from readmit.survival import mortality_cohort
+        return mortality_cohort(self, horizon_days=horizon_days, every_stay=every_stay)
+
+    def survival(self, by: str | None = None, *, days: Sequence[int] = (30, 90, 182),
+                 every_stay: bool = False) -> pd.DataFrame:
+        """Survival at ``days`` after discharge: :func:`readmit.survival.survival_at`."""
+        from readmit.survival import survival_at
+        return survival_at(self, by=by, days=days, every_stay=every_stay)
+
+    def survival_curves(self, by: str | None = None, *, horizon_days: int = 182,
+                        every_stay: bool = False) -> pd.DataFrame:
+        """Kaplan–Meier curves: :func:`readmit.survival.survival_curves`."""
+        from readmit.survival import survival_curves
+        return survival_curves(self, by=by, horizon_days=horizon_days, every_stay=every_stay)
+
+    def logrank_test(self, by: str, *, horizon_days: int = 182, every_stay: bool = False
+                     ) -> pd.DataFrame:
+        """Log-rank test across groups: :func:`readmit.survival.logrank_test`."""
+        from readmit.survival import logrank_test
+        return logrank_test(self, by=by, horizon_days=horizon_days, every_stay=every_stay)
+
+    def cox(self, *, covariates: Sequence[str] | None = None,
+            strata: Sequence[str] | str | None = None, horizon_days: int = 182,
+            every_stay: bool = False):
+        """Cox model of death after discharge: :func:`readmit.survival.cox_model`
+        (``covariates=None``: the default set)."""
+        from readmit.survival import COX_COVARIATES, cox_model
+        return cox_model(self, covariates=COX_COVARIATES if covariates is None else covariates,
+                         strata=strata, horizon_days=horizon_days, every_stay=every_stay)
+
+    def deaths_averted(self, *, mortality_reduction: float,
+                       target: Sequence[str] = ("ready_for_discharge", "readmitted"),
+                       year: int | None = None, trust: str | None = None,
+                       horizon_days: int = 182) -> pd.DataFrame:
+        """Deaths averted per year: :func:`readmit.survival.deaths_averted`."""
+        from readmit.survival import deaths_averted
+        return deaths_averted(self, mortality_reduction=mortality_reduction, target=target,
+                              year=year, trust=trust, horizon_days=horizon_days)
 
 
 def typed_index_stays(frame: pd.DataFrame) -> pd.DataFrame:

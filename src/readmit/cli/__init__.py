@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "readmit.cli.readmissions",
     "readmit.cli.analyse",
     "readmit.cli.frequent",
+    "readmit.cli.survival",
     "readmit.cli.savings",
     "readmit.cli.report",
 )

@@ -3,7 +3,8 @@
 Shared by ``readmit simulate`` and the savings notebook, so both apply the
 same rules: given values override a scenario's (and become fixed); an
 extract's baseline replaces the scenario's bed days and ready-for-discharge
-days; the statutory ready-for-discharge rate of a year can replace the
+days (and, for a scenario that reduces six-month mortality, its persons in
+the target group and their mortality); the statutory ready-for-discharge rate of a year can replace the
 municipality's cost.
 """
 from __future__ import annotations
@@ -20,6 +21,8 @@ from readmit.savings.formula import REDUCTION
 from readmit.savings.scenarios import Scenario, load_scenario, scenario_from_mapping
 
 _BASELINE = {"bed_days", "ukp_days"}
+#: Taken from an extract when a scenario reduces six-month mortality (readmit.survival).
+_MORTALITY = {"target_persons", "six_month_mortality"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,11 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
     extract : str, pathlib.Path or readmit.Extract, optional
         Take ``bed_days`` and ``ukp_days`` from this extract folder (or opened
         extract), through :class:`readmit.Readmissions` with its default
-        rule (not together with given ``bed_days``/``ukp_days``).
+        rule (not together with given ``bed_days``/``ukp_days``); and, when a
+        scenario sets ``mortality_reduction``, ``target_persons`` and
+        ``six_month_mortality`` (ready-for-discharge patients readmitted within
+        30 days, with the Kaplan–Meier uncertainty:
+        :func:`readmit.survival.mortality_baseline`) unless they are given.
     year, trust, sector : optional
         Which part of the extract's baseline (default: the last full calendar
         year of the extract, all trusts and sectors); ``trust`` by
@@ -100,12 +107,16 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
                              "statutory rate: give extract or statutory_ukp_rate=True too")
     baseline: dict = {"source": "given" if _BASELINE & set(values) else "scenario"}
     table = None
+    loaded = [load_scenario(s) for s in scenarios] or [formula_scenario()]
     if extract is not None:
         if _BASELINE & set(values):
             raise ParameterError("give either an extract or bed_days/ukp_days, not both")
-        table, baseline = extract_baseline(extract, year=year, trust=trust, sector=sector)
+        mortality = _reduces_mortality(loaded, values) and not _MORTALITY & set(values)
+        table, baseline = extract_baseline(extract, year=year, trust=trust, sector=sector,
+                                           mortality=mortality)
         year = baseline["year"]
         values.update(bed_days=baseline["bed_days"], ukp_days=baseline["ukp_days"])
+        values.update(baseline.pop("mortality_values", {}))
     elif not scenarios:
         if not _BASELINE & set(values):
             raise ParameterError("no baseline: give bed_days (and ukp_days), an extract "
@@ -119,24 +130,26 @@ def prepared_scenarios(scenarios: Sequence[str] = (), values: Mapping[str, objec
             raise ParameterError("the statutory ready-for-discharge rate needs a year (or an extract)")
         values["ukp_cost_municipality"] = baselines.statutory_ukp_rate(int(year))
         baseline["ukp_rate_year"] = int(year)
-    loaded = [load_scenario(s) for s in scenarios] or [formula_scenario()]
     return Prepared([s.with_values(**values) for s in loaded], baseline, table)
 
 
 def extract_baseline(extract, *, year: int | None = None, trust: str | None = None,
-                     sector: str | None = None) -> tuple[pd.DataFrame, dict]:
+                     sector: str | None = None, mortality: bool = False
+                     ) -> tuple[pd.DataFrame, dict]:
     """The baselines table of an extract (folder or opened extract) and the
-    chosen year's baseline (see :func:`prepared_scenarios`)."""
+    chosen year's baseline (see :func:`prepared_scenarios`); with ``mortality``
+    also the target group's persons and six-month mortality
+    (``baseline["mortality_values"]``, for the scenario's values)."""
     import readmit
     from readmit.loader import Extract
 
     if isinstance(extract, Extract):
-        return _baseline_of(extract, year, trust, sector)
+        return _baseline_of(extract, year, trust, sector, mortality)
     with readmit.open(extract) as ex:
-        return _baseline_of(ex, year, trust, sector)
+        return _baseline_of(ex, year, trust, sector, mortality)
 
 
-def _baseline_of(ex, year, trust, sector) -> tuple[pd.DataFrame, dict]:
+def _baseline_of(ex, year, trust, sector, mortality=False) -> tuple[pd.DataFrame, dict]:
     import readmit
 
     rule = readmit.Readmissions(ex)
@@ -153,6 +166,18 @@ def _baseline_of(ex, year, trust, sector) -> tuple[pd.DataFrame, dict]:
                 "period": None if period is None else list(period),
                 "rejected": {name: int(c.get("rejected", 0)) for name, c in ex.counts.items()
                              if c.get("rejected")}}
+    if mortality:
+        from readmit.survival import mortality_baseline
+
+        found = mortality_baseline(readmit.Readmissions(ex, sector=sector),
+                                   year=baseline["year"], trust=code)
+        row = found["table"].iloc[0]
+        baseline.update(target=row["target"], target_persons=float(row["persons_per_year"]),
+                        six_month_mortality=float(row["mortality"]),
+                        six_month_mortality_ci=[float(row["mortality_ci_low"]),
+                                                float(row["mortality_ci_high"])],
+                        mortality_years=row["years"],
+                        mortality_values={k: found[k] for k in _MORTALITY})
     return table, baseline
 
 
@@ -204,3 +229,9 @@ def last_full_year(end_date) -> int | None:
     if end_date is None:
         return None
     return end_date.year if (end_date.month, end_date.day) == (12, 31) else end_date.year - 1
+
+
+def _reduces_mortality(scenarios: Sequence[Scenario], values: Mapping[str, object]) -> bool:
+    """Whether a scenario (or a given value) sets a reduction of six-month mortality."""
+    return "mortality_reduction" in values or any(
+        "mortality_reduction" in s.parameters for s in scenarios)
