@@ -235,9 +235,12 @@ def test_covariates_by_hand(tmp_path):
     # 2018-02-02: Jun, Sep, index = 3 -> not frequent
     assert c.loc[["k", "m", "n"], "prior_acute_stays"].tolist() == [3, 3, 0]
     assert c.loc[["k", "m", "n"], "frequent_user"].tolist() == [True, False, False]
-    # chapters: k I50 (IX), J44 (X) -> 2; m I50, I10 (both IX) -> 1; n I21 (IX), J18 (X),
-    # E11 (IV) over its two episodes -> 3
-    assert c.loc[["k", "m", "n"], "comorbidity_score"].tolist() == [2, 1, 3]
+    # Charlson index (SKDE's choices: contacts admitted in the 365 days before the index
+    # admission date, not the index stay's own conditions): k's earlier stays all carry
+    # the builder's default main condition I50.0 (congestive heart failure, weight 1) -> 1;
+    # m's too (2018-02-01 is 365 days before 2019-02-01 by date: in the lookback) -> 1;
+    # n has no earlier contact (its own I21, J18, E11 do not count) -> 0
+    assert c.loc[["k", "m", "n"], "comorbidity_score"].tolist() == [1, 1, 0]
     # k: 1 Feb -> 6 Feb = 5 days, ready 4 Feb -> 2 ready-for-discharge days; n: readmitted,
     # its stay ends at HFO (the trust that discharged it), 1 Mar -> 6 Mar = 5 days
     assert c.loc["k", ["los_days", "ukp_days", "ready_for_discharge", "age", "sex"]].tolist() \
@@ -251,20 +254,23 @@ def test_any_number_of_secondary_conditions(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    episodes = [stay("w", 81, "2019-03-01 10:00", "2019-03-03 10:00", tilstand_1_1="I50",
+    episodes = [ep("w", 80, "2019-01-10 09:00", "2019-01-10 10:00", omsorgsniva=3,
+                   tilstand_1_1="Z09.8"),   # an outpatient contact 50 days before
+                stay("w", 81, "2019-03-01 10:00", "2019-03-03 10:00", tilstand_1_1="I50",
                      tilstand_2_1="i10")]
     write_extract(tmp_path, [*episodes, *BYSTANDER], persons=[person("w"), person("zz")])
     table = pq.read_table(tmp_path / "episoder.parquet")
     n = table.num_rows
-    # w's episode comes first: F32 (V), C34.1 (II) and an unknown code (no chapter)
-    table = table.append_column("tilstand_2_2", pa.array(["F32"] + [None] * (n - 1), pa.string()))
+    # w's contact comes first: F00 (dementia), C34.1 (malignancy) and an unknown code
+    table = table.append_column("tilstand_2_2", pa.array(["F00"] + [None] * (n - 1), pa.string()))
     table = table.append_column("tilstand_2_3", pa.array(["C34.1"] + [None] * (n - 1),
                                                          pa.string()))
     table = table.append_column("tilstand_2_4", pa.array(["99X"] + [None] * (n - 1), pa.string()))
     pq.write_table(table, tmp_path / "episoder.parquet")
     with readmit.open(tmp_path) as ex:
         c = mortality_cohort(readmit.Readmissions(ex))
-    # I50 and i10 (IX), F32 (V), C34 (II) -> 3 chapters
+    # Charlson, original weights: dementia 1 + any malignancy 2 = 3 (the index stay's own
+    # I50 is not counted: SKDE's choice; Z09.8 and 99X are no condition)
     assert c["comorbidity_score"].tolist() == [3]
 
 

@@ -44,7 +44,7 @@ def register(add) -> None:
                         "Cox model's standard errors are clustered on the person)")
     p.add_argument("--cox", default=None, metavar="FILE.csv",
                    help="also fit a Cox model and write covariate, hazard_ratio, ci_low, "
-                        "ci_high, p, ph_test_p to this CSV file")
+                        "ci_high, p, ph_test_p to this CSV file (default: no Cox model)")
     add_suppress_option(p)
     add_rule_options(p)
 

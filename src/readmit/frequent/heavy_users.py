@@ -157,21 +157,14 @@ def heavy_user_persons(rule: Readmissions, *, year: int | None = None) -> pd.Dat
 
     Notes
     -----
-    ``comorbidity`` is, for now, the number of distinct ICD-10 chapters among
-    the main conditions of the person's stays. When the per-stay Charlson
-    model (``int_stay_comorbidity``) lands, swap it in here: the person's
-    highest Charlson index over the same stays (the ``comorbidity`` line of
-    the query below is the only place to change).
+    ``comorbidity`` is the person's highest Charlson index over the same
+    stays (``int_stay_comorbidity``: SKDE's CoMorbIndex.sas choices; see
+    :mod:`readmit.comorbidity`).
     """
     frame = rule.frame(
         f"""WITH stays AS (
                 SELECT s.*, year(s.discharge_date) AS year
                 FROM int_stays AS s
-            ),
-            chapters AS (
-                SELECT d.category, c.chapter
-                FROM (SELECT DISTINCT left(main_condition, 3) AS category FROM int_stays) AS d
-                JOIN ref_icd10_chapters AS c ON d.category BETWEEN c.first AND c.last
             ),
             heavy AS (
                 SELECT DISTINCT person_id FROM mart_heavy_user_years WHERE {year_filter()}
@@ -189,11 +182,11 @@ def heavy_user_persons(rule: Readmissions, *, year: int | None = None) -> pd.Dat
                 count(*) FILTER (WHERE s.urgency IN (1, 2, 3))           AS n_acute_stays,
                 avg(s.los_days)                                          AS mean_los_days,
                 coalesce(sum(s.ukp_days), 0)                             AS ukp_days,
-                count(DISTINCT c.chapter)                                AS comorbidity,
+                coalesce(max(c.charlson_index), 0)                       AS comorbidity,
                 coalesce(any_value(p.death_date) <= CAST($end_date AS DATE), false) AS died
             FROM stays AS s
             LEFT JOIN heavy AS h ON h.person_id = s.person_id
-            LEFT JOIN chapters AS c ON c.category = left(s.main_condition, 3)
+            LEFT JOIN int_stay_comorbidity AS c ON c.stay_id = s.stay_id
             LEFT JOIN stg_persons AS p ON p.person_id = s.person_id
             WHERE {year_filter('s.year')}
             GROUP BY s.person_id, h.person_id
@@ -228,7 +221,7 @@ _LABELS = {
     "n_acute_stays": ("Øyeblikkelig hjelp-opphold", "Acute stays"),
     "mean_los_days": ("Gjennomsnittlig liggetid (døgn)", "Mean length of stay (days)"),
     "ukp_days": ("Utskrivningsklare døgn", "Ready-for-discharge days"),
-    "comorbidity": ("ICD-10-kapitler i hoveddiagnosene", "ICD-10 chapters of main conditions"),
+    "comorbidity": ("Charlson-indeks (høyeste)", "Charlson index (highest)"),
     "died": ("Død innen dataenes slutt", "Died by the end of the data"),
 }
 _CONTINUOUS = ["age", "n_stays", "n_acute_stays", "mean_los_days", "ukp_days", "comorbidity"]

@@ -159,8 +159,7 @@ def mortality_cohort(rule: Readmissions, *, horizon_days: int = DEFAULT_HORIZON_
         before the admission), ``readmitted`` (within ``window_days``),
         ``frequent_user`` (4 or more acute stays admitted in the 365 days
         ending with this admission, this one included when acute),
-        ``comorbidity_score`` (for now the number of distinct ICD-10 chapters
-        among the stay's conditions) and ``follow_up_days`` (end of data −
+        ``comorbidity_score`` (the stay's Charlson index, :mod:`readmit.comorbidity`) and ``follow_up_days`` (end of data −
         discharge date). Sorted by person and discharge.
 
     Examples

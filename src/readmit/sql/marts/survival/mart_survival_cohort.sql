@@ -26,9 +26,9 @@
 --                       Frequent users: the fourth admission at most 364 days after
 --                       the first) by the time of the index stay; looking back
 --                       only, so the flag never depends on surviving the stay
---   comorbidity_score   the stay's comorbidity score (0 when it has none); for now
---                       the number of distinct ICD-10 chapters among its
---                       conditions (mart_stay_icd_chapters)
+--   comorbidity_score   the stay's Charlson index (int_stay_comorbidity: SKDE's
+--                       CoMorbIndex.sas choices, contacts of the 365 days before
+--                       admission; 0 when it has none)
 WITH bounds AS (
     SELECT min(discharge_date)                                       AS start_date,
            coalesce(CAST($end_date AS DATE), max(discharge_date))    AS end_date
@@ -85,6 +85,6 @@ SELECT
     CAST(date_diff('day', s.discharge_date, s.end_of_data) AS INTEGER) AS follow_up_days
 FROM stays AS s
 LEFT JOIN history AS h ON h.stay_id = s.stay_id
--- the comorbidity score: the one line to change for the Charlson index
--- (e.g. SELECT stay_id, charlson_index AS score FROM int_stay_comorbidity)
-LEFT JOIN (SELECT stay_id, n_icd_chapters AS score FROM mart_stay_icd_chapters) AS comorbidity ON comorbidity.stay_id = s.stay_id
+-- the comorbidity score: the Charlson index (readmit.comorbidity)
+LEFT JOIN (SELECT stay_id, charlson_index AS score FROM int_stay_comorbidity) AS comorbidity
+       ON comorbidity.stay_id = s.stay_id
