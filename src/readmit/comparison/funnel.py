@@ -291,10 +291,11 @@ def dispersion(observed: Sequence[float], expected: Sequence[float], *,
         return Dispersion(np.nan, 0.0, 0, z)
     phi = float(np.mean(zs[kept] ** 2))
     w = 1 / s[kept] ** 2
-    if n * phi < n - 1:
+    spread = w.sum() - (w ** 2).sum() / w.sum()     # 0 when one unit is kept
+    if n * phi < n - 1 or not spread > 0:
         tau2 = 0.0
     else:
-        tau2 = max(0.0, (n * phi - (n - 1)) / (w.sum() - (w ** 2).sum() / w.sum()))
+        tau2 = max(0.0, (n * phi - (n - 1)) / spread)
     return Dispersion(phi, float(tau2), n, z)
 
 
