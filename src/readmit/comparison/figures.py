@@ -162,7 +162,7 @@ def funnel_figure(table: pd.DataFrame, *, lang: str = "nb", highlight: str | Non
            lang=lang, height=560, margin=dict(l=80, r=40, t=90, b=150))
     fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.2, xanchor="left",
                        yanchor="top", showarrow=False, align="left", font=dict(size=12))
-    fig.update_xaxes(rangemode="tozero")
+    fig.update_xaxes(rangemode="tozero", tickformat=",~g")   # 10 000, not 10k
     return fig
 
 

@@ -71,7 +71,7 @@ FUNNEL_SUPPRESSION = {
     "counts": ["n_index", "observed"],
     "derived": {"expected": ["n_index"], "ratio": _OE, "ci_low": _OE, "ci_high": _OE,
                 "crude_rate": _OE, "standardised_rate": _OE, "standardised_ci_low": _OE,
-                "standardised_ci_high": _OE, "outside": _OE,
+                "standardised_ci_high": _OE, "outside": _OE, "z": _OE,
                 **{c: ["n_index"] for c in LIMITS}},
 }
 _Z95 = stats.norm.ppf(0.975)      # 1.959964
