@@ -275,6 +275,7 @@ def _funnel_table():
     lim = funnel_limits(t.expected, overdispersion="additive", phi=d.phi, tau2=d.tau2)
     t = t.join(lim)
     t["outside"] = outside_limits(t.ratio, lim)
+    t["z"] = d.z
     return t.assign(overdispersion="additive", sr_method="SHMI", phi=d.phi, tau2=d.tau2,
                     adjusted=d.phi > 1, mean_risk=float(t.expected.sum() / t.n_index.sum()),
                     overall_rate=0.11)
