@@ -89,6 +89,10 @@ def funnel_figure(table: pd.DataFrame, *, lang: str = "nb", highlight: str | Non
         against the expected readmissions E (where the curves are exact).
     y : {"ratio", "standardised_rate"}
         O/E, or the indirectly standardised rate (O/E × ``overall_rate``, in %).
+
+    Examples
+    --------
+    See the module's example, and :mod:`readmit.comparison`'s.
     """
     check_lang(lang)
     from readmit.comparison.funnel import funnel_limits
@@ -295,6 +299,17 @@ def odds_ratio_figure(table: pd.DataFrame, *, lang: str = "nb",
     lang : {"nb", "en"}
     sector : str, optional
         Default: the table's first sector.
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> t = pd.DataFrame({"sector": ["somatic"] * 2, "covariate": ["sex"] * 2,
+    ...                   "level": ["female", "male"], "reference": [False, True],
+    ...                   "n_index": [50, 60], "n_readmitted": [5, 9],
+    ...                   "odds_ratio": [0.63, 1.0], "ci_low": [0.2, nan],
+    ...                   "ci_high": [1.98, nan], "p_value": [0.43, nan]})
+    >>> list(odds_ratio_figure(t, lang="en").data[0].y)
+    ['Sex: Men', 'Sex: Women']
     """
     check_lang(lang)
     sectors = list(dict.fromkeys(table["sector"]))
@@ -338,6 +353,14 @@ def lace_figure(table: pd.DataFrame, *, lang: str = "nb") -> go.Figure:
     table : pandas.DataFrame
         From :func:`readmit.comparison.lace_rates`, possibly masked.
     lang : {"nb", "en"}
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sector": ["vop"] * 2, "lace_score": [3, 9], "n_index": [40, 60],
+    ...                   "n_readmitted": [4, 12], "rate": [0.1, 0.2],
+    ...                   "ci_low": [0.04, 0.12], "ci_high": [0.23, 0.31]})
+    >>> lace_figure(t, lang="en").data[0].name
+    'Adult mental health (VOP)'
     """
     check_lang(lang)
     fig = go.Figure()
