@@ -7,7 +7,7 @@ from pathlib import Path
 
 SCRIPTS = ["bench_generate.py", "bench_load.py", "bench_readmissions.py", "bench_montecarlo.py",
            "bench_analyses.py", "bench_comorbidity.py", "bench_frequent.py",
-           "bench_survival.py"]
+           "bench_survival.py", "bench_comparison.py"]
 
 if __name__ == "__main__":
     here = Path(__file__).parent

@@ -31,6 +31,10 @@ from readmit.loader import Extract, open  # noqa: E402,A004
 from readmit.readmissions import (index_stays, readmission_burden,  # noqa: E402
                                   readmission_rates)
 from readmit.rule import Readmissions  # noqa: E402
+from readmit.comparison import (RiskModel, c_statistics,  # noqa: E402
+                                calibration_by_decile, calibration_figure, funnel,
+                                funnel_figure, lace_figure, lace_index, lace_rates,
+                                observed_expected, odds_ratio_figure, odds_ratios, risk_model)
 from readmit.analyses import (days_to_readmission_by_los,  # noqa: E402
                               days_to_readmission_by_los_figure, los_vs_readmission,
                               los_vs_readmission_figure, rates_by_los_band,
@@ -54,6 +58,10 @@ __all__ = [
     "frequent_caller_trend", "frequent_caller_trend_figure", "frequent_caller_contacts_figure",
     "care_plan_panel", "care_plan_rate_ratios", "care_plan_monthly", "care_plan_effects",
     "care_plan_figure", "frequent_users",
+    # comparison (readmit.comparison): case-mix model, observed against expected, funnel
+    "risk_model", "RiskModel", "odds_ratios", "odds_ratio_figure", "c_statistics",
+    "calibration_by_decile", "calibration_figure", "lace_index", "lace_rates", "lace_figure",
+    "observed_expected", "funnel", "funnel_figure",
     # deprecated functions of 0.1: use Readmissions
     "index_stays", "readmission_rates", "readmission_burden",
     "__version__",

@@ -78,13 +78,18 @@ def small_cells(frame: pd.DataFrame, *, counts: Sequence[str],
 def masked(frame: pd.DataFrame, *, counts: Sequence[str],
            derived: Mapping[str, Sequence[str]] | None = None,
            threshold: int = THRESHOLD) -> pd.DataFrame:
-    """A copy with hidden cells set to NaN (numeric columns become float): the
-    data to hand a figure."""
+    """A copy with hidden cells set to NaN (numeric columns become float; a
+    text column, such as a funnel plot's ``outside``, keeps its other values):
+    the data to hand a figure."""
     hide = small_cells(frame, counts=counts, derived=derived, threshold=threshold)
     out = frame.copy()
     for c in hide.columns:
         if hide[c].any():
-            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float).mask(hide[c].to_numpy())
+            number = pd.to_numeric(out[c], errors="coerce")
+            if (number.isna() & out[c].notna()).any():
+                out[c] = out[c].astype(object).mask(hide[c].to_numpy())
+            else:
+                out[c] = number.astype(float).mask(hide[c].to_numpy())
     return out
 
 

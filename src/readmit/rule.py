@@ -664,6 +664,57 @@ class Readmissions:
         return deaths_averted(self, mortality_reduction=mortality_reduction, target=target,
                               year=year, trust=trust, horizon_days=horizon_days)
 
+    # -- comparison (readmit.comparison): risk model, observed against expected, funnel
+    def risk_model(self, *, covariates: Sequence[str] | None = None,
+                   charlson_weights: str = "charlson", comorbidity_hierarchy: bool = False,
+                   include_index_stay: bool = True) -> Any:
+        """The case-mix model, one logistic regression per sector:
+        :func:`readmit.comparison.risk_model`."""
+        from readmit.comparison import COVARIATES, risk_model
+        return risk_model(self, covariates=COVARIATES if covariates is None else covariates,
+                          charlson_weights=charlson_weights,
+                          comorbidity_hierarchy=comorbidity_hierarchy,
+                          include_index_stay=include_index_stay)
+
+    def observed_expected(self, *, unit: str = "institusjonID", by_year: bool = False,
+                          year: int | None = None, sector: str | None = None,
+                          model: Any = None) -> pd.DataFrame:
+        """O, E, O/E and the standardised rate per unit:
+        :func:`readmit.comparison.observed_expected` (``model``: a
+        :meth:`risk_model` of this rule; default the default model)."""
+        from readmit.comparison import observed_expected
+        return observed_expected(self._model(model), unit=unit, by_year=by_year, year=year,
+                                 sector=sector)
+
+    def funnel(self, *, unit: str = "institusjonID", year: int | None = None,
+               sector: str | None = None, overdispersion: str = "additive",
+               sr_method: str = "SHMI", trim_by: float = 0.1,
+               model: Any = None) -> pd.DataFrame:
+        """O/E per unit with funnel limits: :func:`readmit.comparison.funnel`
+        (figure: :func:`readmit.funnel_figure`)."""
+        from readmit.comparison import funnel
+        return funnel(self._model(model), unit=unit, year=year, sector=sector,
+                      overdispersion=overdispersion, sr_method=sr_method, trim_by=trim_by)
+
+    def lace_rates(self, *, charlson_weights: str = "charlson",
+                   comorbidity_hierarchy: bool = False,
+                   include_index_stay: bool = True) -> pd.DataFrame:
+        """Readmission share by LACE score: :func:`readmit.comparison.lace_rates`
+        (figure: :func:`readmit.lace_figure`)."""
+        from readmit.comparison import lace_rates
+        return lace_rates(self, charlson_weights=charlson_weights,
+                          comorbidity_hierarchy=comorbidity_hierarchy,
+                          include_index_stay=include_index_stay)
+
+    def _model(self, model: Any) -> Any:
+        """``model`` if it is a risk model of this rule, else this rule (to fit the default)."""
+        if model is None:
+            return self
+        from readmit.comparison import RiskModel
+        if not isinstance(model, RiskModel) or model.rule is not self:
+            raise ParameterError("model must be a RiskModel of this rule (r.risk_model())")
+        return model
+
 
 def typed_index_stays(frame: pd.DataFrame) -> pd.DataFrame:
     """Flags as booleans and day counts as nullable integers (``Int64``)."""

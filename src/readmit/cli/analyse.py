@@ -23,6 +23,7 @@ class Analysis:
     options: Callable | str | None = None   # adds the analysis' own options to its parser
     #                                         (a callable or "module:function")
     rule: bool = True                   # takes the readmission rule's options
+    sector: str | None = None           # the rule's --sector default for this analysis
 
 
 #: Every analysis, in the order ``readmit analyse --help`` lists them.
@@ -66,6 +67,13 @@ ANALYSES: list[Analysis] = [
              "difference in differences against frequent users without a plan.",
              "readmit.cli.frequent:care_plans_command",
              options="readmit.cli.frequent:care_plan_options", rule=False),
+    # the fair comparison (readmit.cli.comparison)
+    Analysis("funnel",
+             "Observed against expected readmissions (case-mix risk model) per trust or "
+             "municipality, O/E with its 95%% interval and funnel plot limits (95%%, 99.8%%), "
+             "overdispersion handled as NHS funnel plots.",
+             "readmit.cli.comparison:funnel_command",
+             options="readmit.cli.comparison:funnel_options", sector="somatic"),
 ]
 
 
@@ -86,7 +94,7 @@ def register(add) -> None:
         if a.options is not None:
             _function(a.options)(sp)
         if a.rule:
-            add_rule_options(sp)
+            add_rule_options(sp, sector=a.sector)
 
 
 def _function(target):

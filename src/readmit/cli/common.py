@@ -51,8 +51,9 @@ def add_extract_options(p: argparse.ArgumentParser) -> None:
                    help="encoding of CSV files (default: detected per file)")
 
 
-def add_rule_options(p: argparse.ArgumentParser) -> None:
-    """The readmission rule's parameters (definitions.md), as options."""
+def add_rule_options(p: argparse.ArgumentParser, *, sector: str | None = None) -> None:
+    """The readmission rule's parameters (definitions.md), as options; ``sector``:
+    this command's default sector (default: every sector)."""
     g = p.add_argument_group("the readmission rule (definitions.md)")
     g.add_argument("--window-days", type=int, default=30, metavar="DAYS",
                    help="a readmission is admitted at most this many days (x 24 h) after discharge")
@@ -61,9 +62,10 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--min-age", type=int, default=None, metavar="YEARS",
                    help="only index stays of patients at least this old, in years "
                         "(67: the elderly indicator; default: all ages)")
-    g.add_argument("--sector", choices=["somatic", "vop", "tsb", "all"], default=None,
+    g.add_argument("--sector", choices=["somatic", "vop", "tsb", "all"], default=sector,
                    help="only index stays of this sector; 'all' follows readmissions across "
-                        "sectors (default: every sector, each followed within itself)")
+                        "sectors " + (f"(default: {sector})" if sector else
+                                      "(default: every sector, each followed within itself)"))
     g.add_argument("--keep-deaths", action="store_true",
                    help="keep index stays whose patient died in the window, as not readmitted "
                         "(default: left out, as the national indicator does)")
