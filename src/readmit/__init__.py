@@ -18,15 +18,16 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from readmit import datasets  # noqa: E402
-from readmit.errors import ParameterError, ReadmitError, StructuralError  # noqa: E402
-from readmit.loader import Extract, open  # noqa: E402,A004
+from readmit.errors import (MissingTableError, ParameterError, ReadmitError,  # noqa: E402
+                            StructuralError)
+from readmit.extract import Extract, open, require_table  # noqa: E402,A004
 from readmit.readmissions import (index_stays, readmission_burden,  # noqa: E402
                                   readmission_rates)
 from readmit.rule import Readmissions  # noqa: E402
 
 __all__ = [
-    "open", "Extract", "Readmissions", "datasets",
-    "ReadmitError", "StructuralError", "ParameterError",
+    "open", "Extract", "Readmissions", "datasets", "require_table",
+    "ReadmitError", "StructuralError", "ParameterError", "MissingTableError",
     # deprecated functions of 0.1: use Readmissions
     "index_stays", "readmission_rates", "readmission_burden",
     "__version__",

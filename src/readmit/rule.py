@@ -32,7 +32,7 @@ from readmit.errors import ParameterError
 if TYPE_CHECKING:
     import duckdb
 
-    from readmit.loader import Extract
+    from readmit.extract import Extract
 
 __all__ = ["Readmissions", "rule_parameters", "INDEX_STAY_COLUMNS", "GROUPINGS", "SECTORS"]
 
@@ -234,7 +234,7 @@ class Readmissions:
         end_date: dt.date | str | None = None,
         years: tuple[int, int] | int | str | None = None,
     ) -> None:
-        from readmit.loader import Extract
+        from readmit.extract import Extract
 
         if not isinstance(extract, Extract):
             raise ParameterError(f"extract must be an Extract from readmit.open(), "

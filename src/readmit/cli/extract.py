@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from readmit.cli.common import add_extract_options
+from readmit.cli.common import add_extract_options, add_quiet_option
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -31,8 +31,9 @@ def register(add) -> None:
                    help="file format of the tables")
     g.add_argument("--config", default=None, metavar="FILE",
                    help="a generator config YAML (default: the shipped one)")
+    add_quiet_option(g)
 
-    c = add("check", "readmit.loader:check_command",
+    c = add("check", "readmit.extract.check:check_command",
             "Read an extract, type it, and account for every row.",
             "Read an extract, type every column, and account for every row: rows read = "
             "kept + rejected per file, with the reason of every reject. Exits 2 on a "
