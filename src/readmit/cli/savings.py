@@ -3,9 +3,12 @@ from __future__ import annotations
 
 
 def _scenario_names() -> str:
-    from readmit.savings.scenarios import shipped_scenarios
+    """The shipped scenarios' names, without importing the simulator (scipy): every
+    command builds this parser, so it must stay cheap."""
+    from importlib import resources
 
-    return ", ".join(shipped_scenarios())
+    folder = resources.files("readmit").joinpath("scenarios")
+    return ", ".join(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
 
 
 def register(add) -> None:

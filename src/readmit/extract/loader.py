@@ -42,7 +42,10 @@ and a detail:
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,6 +67,10 @@ REJECTS_COLUMNS = ("file", "row", "column", "reason", "line")
 CHECK_ORDER = ("pasienter", "episoder", "akuttkontakter", "handlingsplaner")
 
 _INTS = ("TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT")
+_INT_KEYS = {*_INTS, "BIGINT", "UINTEGER", "UBIGINT", "HUGEINT"}
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+#: Integer ids spanning at most 2^25 values are counted in an array (perfect hash).
+_DENSE_BITS = 25
 #: Source types that convert to the typed column's type without any failure.
 _LOSSLESS = {
     "VARCHAR": {"VARCHAR", *_INTS, "BIGINT", "UINTEGER", "UBIGINT", "HUGEINT"},
@@ -136,6 +143,10 @@ class Loader:
         self.in_place: set[str] = set()           # tables read from their linked source
         self.raw_kept: dict[str, set[str]] = {}   # table -> columns whose raw value is staged
         self.read: dict[str, int] = {}
+        self.int_keys: dict[str, set[str]] = {}   # table -> ids staged as integers (_key_<name>)
+        self.proven: dict[str, set[tuple[str, str]]] = {}   # table -> checks proven by statistics
+        self.ranges: dict[str, dict[str, tuple[int, int]]] = {}   # table -> integer column ranges
+        self.src_cols: dict[str, set[str]] = {}   # table -> coded columns staged as _src_<name>
         self.institutions = list(known_institutions())
 
     @staticmethod
@@ -144,7 +155,10 @@ class Loader:
         return 3 * len(sources)
 
     def sql(self, query: str, params: dict | None = None) -> list[tuple]:
-        return self.con.execute(query, params or {}).fetchall()
+        """Run ``query`` with the ``params`` it names (a shared :class:`Params` may hold more)."""
+        used = set(_PARAM.findall(query))
+        return self.con.execute(query, {k: v for k, v in (params or {}).items()
+                                        if k in used}).fetchall()
 
     def _step(self, text: str):
         if self.bar is None:
@@ -181,6 +195,7 @@ class Loader:
             if self.read[table] != kept + rejected:  # pragma: no cover - a loader bug
                 raise AssertionError(f"{table}: counts do not reconcile: {counts[table]}")
         self.sql("DROP TABLE IF EXISTS _rejected_persons")
+        self.sql("DROP TABLE IF EXISTS _kept_persons")
         self.sql("DROP TABLE _rejects")
         return counts
 
@@ -242,12 +257,57 @@ class Loader:
         self.raw_kept[table] = set()
         p = Params()
         cols = self._typed_columns(src, p)
-        self.con.sql(f"SELECT file_row_number + 1 AS _row, {cols} "
+        keys = ""
+        for name in self._key_columns(src):   # integer ids: compared as they are, not as text
+            keys += f", {q(src.source[name][0])} AS {q('_key_' + name)}"
+            self.int_keys.setdefault(table, set()).add(name)
+        for col in src.columns:   # the file's own value of each coded column (prefilters)
+            if col.codes is not None and col.name in src.source:
+                keys += f", {q(src.source[col.name][0])} AS {q('_src_' + col.name)}"
+                self.src_cols.setdefault(table, set()).add(col.name)
+        self.con.sql(f"SELECT file_row_number + 1 AS _row, {cols}{keys} "
                      f"FROM read_parquet({p(str(staged))}, file_row_number = true)",
                      params=p.values).create_view(f"_stg_{table}", replace=True)
         self.read[table] = self.sql("SELECT coalesce(sum(num_rows), 0) "
                                     "FROM parquet_file_metadata($path)",
                                     {"path": str(staged)})[0][0]
+        self.proven[table] = self._proven_by_statistics(src, str(staged))
+
+    @staticmethod
+    def _key_columns(src: Source) -> list[str]:
+        """lopenr and the table's unique id, when the file holds them as integers (a
+        text id compares equal exactly when the integer does)."""
+        wanted = ["lopenr"] + ([UNIQUE_ID[src.table]] if src.table in UNIQUE_ID else [])
+        return [n for n in wanted if n in src.source and src.source[n][1] in _INT_KEYS]
+
+    def _proven_by_statistics(self, src: Source, path: str) -> set[tuple[str, str]]:
+        """The checks a Parquet file's statistics prove to find nothing: ``(column,
+        "missing")`` when a required column has no NULL in any row group, ``(column,
+        "code")`` when every integer from the column's smallest to its largest value
+        is a valid code. Every row group must carry statistics."""
+        rows = self.sql(
+            "SELECT path_in_schema, bool_and(stats_null_count IS NOT NULL), "
+            "sum(stats_null_count), "
+            "bool_and(stats_min_value IS NOT NULL OR stats_null_count = num_values), "
+            "min(TRY_CAST(stats_min_value AS HUGEINT)), max(TRY_CAST(stats_max_value AS HUGEINT)) "
+            "FROM parquet_metadata($path) GROUP BY path_in_schema", {"path": path})
+        stats = {r[0]: r[1:] for r in rows}
+        proven = set()
+        for col in src.columns:
+            if col.name not in src.source:
+                continue
+            s_name, s_type = src.source[col.name]
+            known_nulls, nulls, has_range, lo, hi = stats.get(s_name, (False, None, False,
+                                                                       None, None))
+            if col.required and known_nulls and nulls == 0 and s_type != "VARCHAR":
+                proven.add((col.name, "missing"))
+            if s_type in _INT_KEYS and has_range and lo is not None and hi is not None:
+                self.ranges.setdefault(src.table, {})[col.name] = (int(lo), int(hi))
+            if (isinstance(col.codes, tuple) and s_type in _INT_KEYS and has_range
+                    and lo is not None and hi is not None and hi - lo < 100
+                    and all(v in col.codes for v in range(int(lo), int(hi) + 1))):
+                proven.add((col.name, "code"))
+        return proven
 
     @staticmethod
     def _typed_columns(src: Source, p: Params) -> str:
@@ -314,66 +374,142 @@ class Loader:
         table = src.table
         stg = f"_stg_{table}"
         raw_kept = self.raw_kept[table]
+        proven = self.proven.get(table, set())
         p = Params()
-        problems: list[tuple[str, str, str]] = []   # (column, reason SQL, condition SQL)
+        # (column, reason SQL, condition SQL, prefilter SQL or None): a prefilter is a
+        # necessary condition on the file's own column that DuckDB evaluates inside the
+        # Parquet reader (on dictionaries, skipping row groups), so such a check is run
+        # on its own and costs next to nothing when the file is clean
+        problems: list[tuple[str, str, str, str | None]] = []
         for col in src.columns:
             if col.name not in src.source:
                 continue
             c = q(col.name)
             raw = q(f"_raw_{col.name}") if col.name in raw_kept else c
-            if col.required:
-                problems.append((col.name, p("missing required value"), f"{raw} IS NULL"))
+            source_col = q(f"_src_{col.name}") if col.name in self.src_cols.get(table, ()) \
+                else None
+            codes = None
+            if col.codes is not None and (col.name, "code") not in proven:
+                codes = self.institutions if col.codes == "institusjoner" else list(col.codes)
+            prefilter = None
+            if source_col and codes is not None:
+                prefilter = f"{source_col} IS NULL OR NOT list_contains({p(codes)}, {source_col})"
+            if col.required and (col.name, "missing") not in proven:
+                problems.append((col.name, p("missing required value"), f"{raw} IS NULL",
+                                 prefilter))
             if col.name in raw_kept:
                 shown = f"left(CAST({raw} AS VARCHAR), 40)"
                 problems.append((col.name, f"concat({p('unparseable ' + UNPARSEABLE[col.type])}, "
-                                 f"': ''', {shown}, '''')", f"{raw} IS NOT NULL AND {c} IS NULL"))
-            if col.codes is not None:
-                codes = self.institutions if col.codes == "institusjoner" else list(col.codes)
+                                 f"': ''', {shown}, '''')", f"{raw} IS NOT NULL AND {c} IS NULL",
+                                 None))
+            if codes is not None:
                 problems.append((col.name,
                                  f"concat('unknown code: ''', left(CAST({c} AS VARCHAR), 40), '''')",
-                                 f"{c} IS NOT NULL AND NOT list_contains({p(codes)}, {c})"))
+                                 f"{c} IS NOT NULL AND NOT list_contains({p(codes)}, {c})",
+                                 prefilter))
         if table == "episoder":
             problems.append(("utdato", p("discharge before admission"),
-                             "utdato < inndato OR (utdato = inndato AND uttid < inntid)"))
+                             "utdato < inndato OR (utdato = inndato AND uttid < inntid)", None))
         f = p(table)
-        if problems:   # every per-row check in one pass over the file
+        groups: dict[str | None, list[tuple[str, str, str]]] = {}
+        for column, reason, cond, prefilter in problems:
+            groups.setdefault(prefilter, []).append((column, reason, cond))
+        for prefilter, group in groups.items():   # the rest: every check in one pass
             items = ", ".join(f"{{'column': {p(column)}, 'reason': CASE WHEN {cond} THEN {reason} END}}"
-                              for column, reason, cond in problems)
-            where = " OR ".join(f"({cond})" for _, _, cond in problems)
+                              for column, reason, cond in group)
+            where = " OR ".join(f"({cond})" for _, _, cond in group)
+            if prefilter:
+                where = f"({prefilter}) AND ({where})"
             self.sql(f"INSERT INTO _rejects SELECT {f}, _row, p['column'], p['reason'] FROM ("
                      f"SELECT _row, unnest(list_filter([{items}], lambda x: x.reason IS NOT NULL)) "
                      f"AS p FROM {stg} WHERE {where}) AS u", p.values)
         if table in UNIQUE_ID:
-            key = q(UNIQUE_ID[table])
-            self.sql(f"INSERT INTO _rejects SELECT $f, s._row, $column, "
-                     f"'duplicate id: first at row ' || d.first_row FROM {stg} s JOIN "
-                     f"(SELECT {key} AS id, min(_row) AS first_row FROM {stg} WHERE {key} IS NOT NULL "
-                     f"GROUP BY ALL HAVING count(*) > 1) d ON s.{key} = d.id WHERE s._row > d.first_row",
-                     {"f": table, "column": UNIQUE_ID[table]})
-        if table == "pasienter":   # for "person rejected in pasienter"
-            self.sql(f"CREATE TEMP TABLE _rejected_persons AS SELECT DISTINCT lopenr FROM {stg} "
-                     "WHERE lopenr IS NOT NULL AND _row IN "
-                     "(SELECT \"row\" FROM _rejects WHERE file = 'pasienter')")
-            self._keep_persons(src)
-            return
-        # persons missing from pasienter, and deaths before admission, in one join
-        died = ("{'column': 'inndato', 'reason': CASE WHEN pa.doddato < s.inndato "
-                "THEN 'death before admission' END}") if table == "episoder" else None
-        missing = ("{'column': 'lopenr', 'reason': CASE WHEN pa.lopenr IS NULL THEN CASE WHEN "
-                   "rp.lopenr IS NULL THEN 'person missing from pasienter' "
-                   "ELSE 'person rejected in pasienter' END END}")
-        items = ", ".join(x for x in (missing, died) if x)
-        cond = "pa.lopenr IS NULL" + (" OR pa.doddato < s.inndato" if died else "")
-        self.sql(f"INSERT INTO _rejects SELECT $f, _row, p['column'], p['reason'] FROM ("
-                 f"SELECT s._row, unnest(list_filter([{items}], lambda x: x.reason IS NOT NULL)) "
-                 f"AS p FROM {stg} s LEFT JOIN _kept_persons pa ON pa.lopenr = s.lopenr "
-                 f"LEFT JOIN _rejected_persons rp ON rp.lopenr = s.lopenr "
-                 f"WHERE s.lopenr IS NOT NULL AND ({cond}))", {"f": table})
+            self._check_duplicates(src)
+        if table == "pasienter":
+            self._keep_persons()
+        else:
+            self._check_persons(src)
 
-    def _keep_persons(self, src: Source) -> None:
-        """``_kept_persons(lopenr, doddato)``: the persons other files are checked against."""
-        self.sql("CREATE TEMP TABLE _kept_persons AS SELECT lopenr, doddato FROM _stg_pasienter "
-                 "WHERE _row NOT IN (SELECT \"row\" FROM _rejects WHERE file = 'pasienter')")
+    def _key(self, table: str, column: str) -> str:
+        """The column to compare ids by: ``_key_<column>`` (the integer) or the typed text."""
+        return q("_key_" + column) if column in self.int_keys.get(table, ()) else q(column)
+
+    def _check_duplicates(self, src: Source) -> None:
+        """``duplicate id: first at row <n>`` for every later row with the same id; the
+        rows are looked at only when some id occurs twice."""
+        table, stg = src.table, f"_stg_{src.table}"
+        column = UNIQUE_ID[table]
+        key = self._key(table, column)
+        with self._dense(table, column):
+            self.sql(f"CREATE TEMP TABLE _dup AS SELECT {key} AS id FROM {stg} "
+                     f"WHERE {key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1")
+        if self.sql("SELECT count(*) FROM _dup")[0][0]:
+            self.sql(f"INSERT INTO _rejects SELECT $f, _row, $column, "
+                     f"'duplicate id: first at row ' || first_row FROM ("
+                     f"SELECT _row, min(_row) OVER (PARTITION BY {key}) AS first_row "
+                     f"FROM {stg} WHERE {key} IN (SELECT id FROM _dup)) "
+                     f"WHERE _row > first_row", {"f": table, "column": column})
+        self.sql("DROP TABLE _dup")
+
+    @contextmanager
+    def _dense(self, table: str, column: str) -> Iterator[None]:
+        """Let DuckDB count an integer id through a plain array (a perfect hash) when
+        the file's statistics bound it to at most 2^25 values: several times faster
+        than hashing 10^7 ids."""
+        lo, hi = self.ranges.get(table, {}).get(column, (0, 1 << 62))
+        bits = max(1, (hi - lo).bit_length())
+        if column not in self.int_keys.get(table, ()) or bits > _DENSE_BITS:
+            yield
+            return
+        self.sql(f"SET perfect_ht_threshold = {max(bits, 12)}")
+        try:
+            yield
+        finally:
+            self.sql("RESET perfect_ht_threshold")
+
+    def _keep_persons(self) -> None:
+        """``_kept_persons(key, doddato)``, the persons the other files are checked
+        against, and ``_rejected_persons(key)``, persons with rows but none kept."""
+        key = self._key("pasienter", "lopenr")
+        if self.sql("SELECT count(*) FROM _rejects WHERE file = 'pasienter'")[0][0] == 0:
+            self.sql(f"CREATE TEMP TABLE _kept_persons AS SELECT {key} AS key, doddato "
+                     "FROM _stg_pasienter")
+            self.sql(f"CREATE TEMP TABLE _rejected_persons AS SELECT key FROM _kept_persons "
+                     "LIMIT 0")
+            return
+        rejected = "(SELECT \"row\" FROM _rejects WHERE file = 'pasienter')"
+        self.sql(f"CREATE TEMP TABLE _kept_persons AS SELECT {key} AS key, doddato "
+                 f"FROM _stg_pasienter WHERE {key} IS NOT NULL AND _row NOT IN {rejected}")
+        self.sql(f"CREATE TEMP TABLE _rejected_persons AS SELECT DISTINCT {key} AS key "
+                 f"FROM _stg_pasienter WHERE {key} IS NOT NULL AND _row IN {rejected} "
+                 "EXCEPT SELECT key FROM _kept_persons")
+
+    def _check_persons(self, src: Source) -> None:
+        """Persons missing from (or rejected in) pasienter (an anti join with the kept
+        persons) and, for episodes, deaths before the admission (a join with the
+        persons who died)."""
+        table, stg = src.table, f"_stg_{src.table}"
+        persons_int = "lopenr" in self.int_keys.get("pasienter", ())
+        if persons_int and "lopenr" in self.int_keys.get(table, ()):
+            key = self._key(table, "lopenr")
+        elif persons_int:   # text ids against integer ids: equal when the text is the integer
+            key = ("CASE WHEN CAST(TRY_CAST(lopenr AS HUGEINT) AS VARCHAR) = lopenr "
+                   "THEN TRY_CAST(lopenr AS HUGEINT) END")
+        else:
+            key = "lopenr"
+        present = f"{key} IS NOT NULL" if key.startswith('"_key_') else "lopenr IS NOT NULL"
+        # an anti join: the rows whose person is not kept (a text id that is no integer,
+        # against integer ids, has a NULL key and no person)
+        self.sql(f"INSERT INTO _rejects SELECT $f, _row, 'lopenr', CASE WHEN key IN "
+                 "(SELECT key FROM _rejected_persons) THEN 'person rejected in pasienter' "
+                 "ELSE 'person missing from pasienter' END FROM "
+                 f"(SELECT _row, {key} AS key FROM {stg} WHERE {present}) s "
+                 "ANTI JOIN _kept_persons USING (key)", {"f": table})
+        if table == "episoder":
+            self.sql(f"INSERT INTO _rejects SELECT $f, s._row, 'inndato', 'death before admission' "
+                     f"FROM (SELECT _row, {key} AS key, inndato FROM {stg}) s "
+                     "JOIN (SELECT key, doddato FROM _kept_persons WHERE doddato IS NOT NULL) d "
+                     "ON d.key = s.key WHERE d.doddato < s.inndato", {"f": table})
 
     def _finish_rejects(self) -> None:
         """``rejects`` ordered by file, row and column, with the line of each CSV row."""
@@ -387,7 +523,6 @@ class Loader:
                  'ORDER BY list_position($files, file), "row", "column", reason',
                  {"files": list(ALL_FILES), "exact": exact})
         self.sql("SET preserve_insertion_order = false")
-        self.sql("DROP TABLE IF EXISTS _kept_persons")
 
     def _keep(self, src: Source) -> None:
         """The typed table ``<table>``: the staged rows without a reject line, as a view
