@@ -86,6 +86,21 @@ def enabled(stream: TextIO | None = None) -> bool:
         return False
 
 
+class _Stderr:
+    """Standard error as tqdm should see it: written through Python's current
+    ``sys.stderr`` (handed ``sys.stderr`` itself, tqdm 4.70 drew nothing on a
+    pseudo-terminal)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return enabled()
+
+
 class Bar:
     """One progress bar (or nothing, when progress is not shown).
 
@@ -100,8 +115,13 @@ class Bar:
         if enabled():
             from tqdm import tqdm
 
-            self._tqdm = tqdm(total=total, desc=description, unit=unit, file=sys.stderr,
-                              leave=False, dynamic_ncols=True, mininterval=_POLL_SECONDS,
+            try:   # a terminal that reports no size (a fresh pseudo-terminal) gets 80
+                width = os.get_terminal_size(sys.stderr.fileno()).columns
+            except (OSError, ValueError, AttributeError):
+                width = 0
+            self._tqdm = tqdm(total=total, desc=description, unit=unit, file=_Stderr(),
+                              leave=False, dynamic_ncols=width > 0,
+                              ncols=None if width > 0 else 80, mininterval=_POLL_SECONDS,
                               bar_format=None if total else "{desc}: {elapsed}")
 
     @property

@@ -48,10 +48,8 @@ def readmissions_command(args: argparse.Namespace) -> int:
             if c in ("admitted_at", "discharged_at") else f'"{c}"'
             for c in INDEX_STAY_COLUMNS)
         path = output_path(args.out)
-        with progress.bar("index stays", total=3) as bar:
-            bar.describe("computing the index stays")
-            with bar.watch(ex.con):
-                r.build("mart_index_stays")
+        r.build("mart_index_stays")
+        with progress.bar("index stays", total=2) as bar:
             # the view's joins run once: its rows are kept for the CSV and the counts
             bar.describe("collecting the index stays")
             with bar.watch(ex.con):

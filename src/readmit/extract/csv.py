@@ -56,8 +56,8 @@ _MAGIC = (
 class CsvDialect:
     """How to read one CSV file: its encoding, delimiter and column names.
 
-    ``lines`` is the number of lines of the file (header included), counted
-    as line breaks plus an unterminated last line; ``None`` when not counted.
+    ``lines`` is the number of lines of the file up to its last line with
+    content (header included); ``None`` when not counted.
     """
 
     encoding: str
@@ -121,11 +121,11 @@ def _scan(path: Path, *, check_utf8: bool) -> tuple[str, int]:
     """The encoding (when ``check_utf8``) and the number of lines, in one pass."""
     decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
     utf8 = check_utf8
-    newlines, last = 0, b"\n"
+    newlines, tail = 0, b""
     with open(path, "rb") as fh:
         while chunk := fh.read(_CHUNK):
             newlines += chunk.count(b"\n")
-            last = chunk[-1:]
+            tail = (tail + chunk)[-4096:]
             if utf8:
                 try:
                     decoder.decode(chunk)
@@ -136,7 +136,9 @@ def _scan(path: Path, *, check_utf8: bool) -> tuple[str, int]:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 utf8 = False
-    lines = newlines + (0 if last == b"\n" else 1)
+    # the last line with content: blank lines at the end are no rows
+    trailing = tail[len(tail.rstrip(b"\r\n \t")):].count(b"\n")
+    lines = newlines - trailing + 1
     return ("utf-8" if utf8 else "latin-1"), lines
 
 
