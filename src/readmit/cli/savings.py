@@ -1,6 +1,8 @@
 """Commands of the savings simulator: simulate, run-notebook."""
 from __future__ import annotations
 
+from readmit.cli.common import add_quiet_option
+
 
 def _scenario_names() -> str:
     """The shipped scenarios' names, without importing the simulator (scipy): every
@@ -44,6 +46,7 @@ def register(add) -> None:
                    help="price the municipality's ready-for-discharge day at the statutory "
                         "rate of the year instead of a given cost")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
+    add_quiet_option(s)
 
     n = add("run-notebook", "readmit.savings.notebook:run_notebook_command",
             "Run the savings notebook with parameters or scenarios to an offline HTML file.")
@@ -55,3 +58,4 @@ def register(add) -> None:
                    help="a YAML file of NAME: VALUE parameters (--param overrides it)")
     n.add_argument("--out", required=True, metavar="FILE.html",
                    help="the HTML file to write (its folder is created)")
+    add_quiet_option(n)
