@@ -284,7 +284,8 @@ def markdown(results: list[dict], mc: dict, machine: dict) -> str:
         "",
         f"- measured {machine['date']} on {machine['cpus']} CPUs, {machine['ram_gib']:.0f} GiB "
         f"RAM ({machine['system']}); load average before {machine['load_before']}, after "
-        f"{machine['load_after']} (other jobs were running: figures are noisy)",
+        f"{machine['load_after']}" + (" (other jobs were running: figures are noisy)"
+                                      if _busy(machine) else ""),
         f"- DuckDB {machine['duckdb']}, pandas {machine['pandas']}, polars "
         f"{machine['polars']}, Python {machine['python']}; DuckDB memory limit "
         f"{machine['memory_limit']}",
@@ -332,8 +333,18 @@ def markdown(results: list[dict], mc: dict, machine: dict) -> str:
     lines.append("")
     for res in results:
         lines.append(f"- {res['size']}: {res.get('episodes', 0):,} episodes, {res['source']}")
+    for size, spec in SIZES.items():
+        if size not in {r["size"] for r in results}:
+            where = (f"{spec['shared']} does not exist yet" if spec["shared"]
+                     and not Path(spec["shared"]).exists() else "not asked for")
+            lines.append(f"- {size}: not run (`--sizes {size}`; {where})")
     lines.append("")
     return "\n".join(lines)
+
+
+def _busy(machine: dict) -> bool:
+    loads = [float(x) for x in (machine["load_before"] + " " + machine["load_after"]).split()]
+    return max(loads) > 0.75 * (machine["cpus"] or 1)
 
 
 def _parse_size(text: str) -> int:
@@ -355,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--draws", type=int, default=100_000)
     ap.add_argument("--out", type=Path, default=HERE / "BENCHMARKS.md")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--from-json", type=Path, default=None,
+                    help="only write --out again from the figures of an earlier --json")
     ap.add_argument("--pandas-child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--polars-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -363,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.polars_child:
         polars_child(*args.polars_child)
+        return 0
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        args.out.write_text(markdown(saved["results"], saved["montecarlo"], saved["machine"]),
+                            encoding="utf-8")
+        print(f"wrote {args.out}")
         return 0
     args.generate = [s.strip() for s in args.generate.split(",") if s.strip()]
     env = {**os.environ, "READMIT_MEMORY_LIMIT": args.memory_limit}

@@ -16,9 +16,10 @@ from readmit.extract import csv as _csv
 from readmit.extract import database as db
 from readmit.extract.aliases import AliasesArg, column_aliases
 from readmit.extract.loaded import Extract
-from readmit.extract.loader import Loader, first_line
+from readmit.extract.loader import Loader
 from readmit.extract.schema import ALL_FILES
 from readmit.extract.sources import find_sources
+from readmit.extract.sqltext import first_line
 
 __all__ = ["open", "memory_limit_setting", "temp_dir_setting"]
 

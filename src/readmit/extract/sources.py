@@ -18,7 +18,7 @@ import duckdb
 from readmit.errors import StructuralError
 from readmit.extract import csv as _csv
 from readmit.extract.aliases import match_columns
-from readmit.extract.loader import first_line
+from readmit.extract.sqltext import first_line
 from readmit.extract.schema import ALL_FILES, REQUIRED_FILES, Column, columns_for
 
 __all__ = ["Source", "find_sources", "source_files"]
