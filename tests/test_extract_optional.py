@@ -139,3 +139,15 @@ def test_check_says_what_is_missing(tmp_path, capsys, state):
     else:
         assert out[3].split() == ["akuttkontakter", "0", "0", "0", "(header", "only:", "no",
                                   "rows)"]
+
+
+@pytest.mark.parametrize("state", ["absent", "header-only"])
+def test_a_model_reading_a_missing_table_says_so(tmp_path, state):
+    """Every analysis built on a mart over akuttkontakter gets the one line for free."""
+    d = extract_with(tmp_path, "akuttkontakter", state, "parquet")
+    with readmit.open(d) as ex:
+        r = readmit.Readmissions(ex)
+        with pytest.raises(MissingTableError, match="^mart_frequent_callers: the extract has "
+                                                    "no akuttkontakter"):
+            r.sql("SELECT count(*) FROM mart_frequent_callers")
+        assert r.sql("SELECT count(*) FROM mart_index_stays").fetchall() == [(3,)]

@@ -67,6 +67,11 @@ GROUPING_ALIASES = {"trust": "institusjonID", "institusjonid": "institusjonID"}
 
 SECTORS = ("somatic", "vop", "tsb", "all")
 
+#: Staging models over an optional table: a model reading one needs rows of that table,
+#: else :meth:`Readmissions.build` raises :class:`readmit.errors.MissingTableError`.
+OPTIONAL_SOURCES = {"stg_emergency_contacts": "akuttkontakter",
+                    "stg_care_plans": "handlingsplaner"}
+
 
 def rule_parameters(
     *,
@@ -268,12 +273,21 @@ class Readmissions:
     def build(self, *models: str) -> None:
         """Build ``models`` (and what they read) unless they are built already.
 
+        A model that reads ``akuttkontakter`` or ``handlingsplaner`` (through
+        :data:`OPTIONAL_SOURCES`) raises a one-line
+        :class:`readmit.errors.MissingTableError` when the extract has none.
+
         Examples
         --------
         >>> r.build("mart_index_stays")                                  # doctest: +SKIP
         """
         missing = [m for m in models if m not in self._built]
         if missing:
+            for model in sql.required_models(missing):   # optional tables: one clear line
+                if model in OPTIONAL_SOURCES:
+                    self.extract.require(OPTIONAL_SOURCES[model],
+                                         analysis=next(m for m in missing if model in
+                                                       sql.required_models([m])))
             sql.build(self.con, self._sql_params, models=missing, schema=self.schema,
                       built=self._built)
 
