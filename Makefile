@@ -44,8 +44,13 @@ calibration: $(VENV)/.installed $(EXTRACT)/episoder.parquet
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/run_all.py
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+## Speed and memory at 1 and 10 million episodes (100M: benchmarks/run_all.py --sizes 100M)
+bench: $(VENV)/.installed-bench
+	READMIT_MEMORY_LIMIT=$${READMIT_MEMORY_LIMIT:-3GB} $(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) $(EXTRACT) reports

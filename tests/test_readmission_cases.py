@@ -254,6 +254,27 @@ case("day_and_outpatient_contacts_ignored",
      [R("p1", "2019-03-01 10:00", "2019-03-05 12:00", los=4, hours=14.0, days=1),
       R("p1", "2019-03-06 02:00", "2019-03-08 10:00", los=2)])
 
+case("omsorgsniva_8_never_forms_splits_or_bridges_a_stay",
+     # omsorgsniva 8: an outpatient contact during an inpatient stay (extract.md)
+     [ep("p1", 1, "2019-03-01 10:00", "2019-03-10 12:00"),
+      ep("p1", 2, "2019-03-10 15:00", "2019-03-10 16:00", omsorgsniva=8),
+      ep("p1", 3, "2019-03-10 22:00", "2019-03-12 10:00"),
+      ep("p2", 4, "2019-03-01 10:00", "2019-03-05 12:00"),
+      ep("p2", 5, "2019-03-20 10:00", "2019-03-20 11:00", omsorgsniva=8),
+      ep("p3", 6, "2019-03-01 10:00", "2019-03-10 12:00", institusjonID="HBE"),
+      ep("p3", 7, "2019-03-05 08:00", "2019-03-10 12:00", institusjonID="HST", omsorgsniva=8)],
+     # p1: counted as inpatient, 2 would bridge 1 (gap 12:00 -> 15:00 = 3 h) and 3 (gap
+     #     16:00 -> 22:00 = 6 h) into one stay. Ignored: 1 -> 3 gap 12:00 -> 22:00 = 10 h
+     #     >= 8 h, two stays; 3 readmits 1 after 10 h, 0 days. los 10 - 1 = 9 and 12 - 10 = 2.
+     # p2: the acute contact 5, 15 days after discharge, is no readmission (nor a stay).
+     # p3: 7 lies inside stay 6 and ends at the same moment; counted as inpatient it would
+     #     be the episode ending last (ties go to the later one, 7) and make the stay HST.
+     #     Ignored: the stay is 6 alone, HBE, los 10 - 1 = 9.
+     [R("p1", "2019-03-01 10:00", "2019-03-10 12:00", los=9, hours=10.0, days=0),
+      R("p1", "2019-03-10 22:00", "2019-03-12 10:00", los=2),
+      R("p2", "2019-03-01 10:00", "2019-03-05 12:00", los=4),
+      R("p3", "2019-03-01 10:00", "2019-03-10 12:00", los=9, inst="HBE")])
+
 # ----------------------------------------------------------------- sectors
 _sector_eps = [
     ep("p1", 1, "2019-03-01 10:00", "2019-03-05 12:00", sektor=1),

@@ -18,7 +18,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from readmit import datasets  # noqa: E402
-from readmit.errors import ParameterError, ReadmitError, StructuralError  # noqa: E402
+from readmit.errors import (MissingTableError, ParameterError, ReadmitError,  # noqa: E402
+                            StructuralError)
+from readmit.extract import Extract, open, require_table  # noqa: E402,A004
 from readmit.frequent import (care_plan_effects, care_plan_figure,  # noqa: E402
                               care_plan_monthly, care_plan_panel, care_plan_rate_ratios,
                               concentration_figure, frequent_caller_contacts,
@@ -27,7 +29,6 @@ from readmit.frequent import (care_plan_effects, care_plan_figure,  # noqa: E402
                               heavy_user_persons, heavy_user_share_figure, heavy_user_shares,
                               heavy_user_table_one, lorenz_curve, lorenz_figure,
                               resource_concentration, top_user_persistence)
-from readmit.loader import Extract, open  # noqa: E402,A004
 from readmit.readmissions import (index_stays, readmission_burden,  # noqa: E402
                                   readmission_rates)
 from readmit.rule import Readmissions  # noqa: E402
@@ -44,8 +45,8 @@ from readmit.analyses import (days_to_readmission_by_los,  # noqa: E402
 from readmit import survival  # noqa: E402  (six-month survival after discharge)
 
 __all__ = [
-    "open", "Extract", "Readmissions", "datasets", "survival",
-    "ReadmitError", "StructuralError", "ParameterError",
+    "open", "Extract", "Readmissions", "datasets", "survival", "require_table",
+    "ReadmitError", "StructuralError", "ParameterError", "MissingTableError",
     # analyses (readmit.analyses): a table from the rule, a figure from the table
     "trend", "trend_figure", "rates_by_los_band", "rates_by_los_band_figure",
     "los_vs_readmission", "los_vs_readmission_figure", "time_to_readmission",

@@ -14,3 +14,8 @@ class StructuralError(ReadmitError):
 class ParameterError(ReadmitError):
     """A parameter is out of range or unknown (a negative cost, an unknown
     distribution, a reduction outside 0-1, ...)."""
+
+
+class MissingTableError(ReadmitError):
+    """An analysis needs a table the extract does not have (no ``akuttkontakter``
+    or ``handlingsplaner`` file, or one with a header and no rows)."""

@@ -20,7 +20,7 @@ from readmit.rule import (GROUPINGS, INDEX_STAY_COLUMNS, SECTORS, Readmissions, 
                           grouping_names, rates_table, rule_parameters, with_wilson_interval)
 
 if TYPE_CHECKING:
-    from readmit.loader import Extract
+    from readmit.extract import Extract
 
 __all__ = ["index_stays", "readmission_rates", "readmission_burden"]
 

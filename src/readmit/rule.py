@@ -32,7 +32,7 @@ from readmit.errors import ParameterError
 if TYPE_CHECKING:
     import duckdb
 
-    from readmit.loader import Extract
+    from readmit.extract import Extract
 
 __all__ = ["Readmissions", "rule_parameters", "INDEX_STAY_COLUMNS", "GROUPINGS", "SECTORS"]
 
@@ -68,6 +68,7 @@ GROUPING_ALIASES = {"trust": "institusjonID", "institusjonid": "institusjonID"}
 SECTORS = ("somatic", "vop", "tsb", "all")
 WINDOWS = ("hours", "days")
 LINKS = ("first", "latest")
+
 
 
 def rule_parameters(
@@ -289,7 +290,7 @@ class Readmissions:
         exclude_planned_conditions: bool = False,
         elderly_group: str | None = None,
     ) -> None:
-        from readmit.loader import Extract
+        from readmit.extract import Extract
 
         if not isinstance(extract, Extract):
             raise ParameterError(f"extract must be an Extract from readmit.open(), "

@@ -63,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = parser().parse_args(argv)
     command = f"readmit {args.command}"
+    if getattr(args, "quiet", False):
+        from readmit import progress
+
+        progress.set_quiet(True)
     try:
         module_name, _, func_name = args._target.partition(":")
         handler = getattr(importlib.import_module(module_name), func_name)

@@ -7,6 +7,7 @@ Commands stay thin: they parse, call the library, and hand the result to
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -44,11 +45,60 @@ class Parser(argparse.ArgumentParser):
 
 # ------------------------------------------------------------------ options
 def add_extract_options(p: argparse.ArgumentParser) -> None:
-    """EXTRACT_DIR and how it is read."""
+    """EXTRACT_DIR and how it is read: encoding, aliases, the persistent database,
+    memory and temporary folder, progress."""
     p.add_argument("extract_dir", metavar="EXTRACT_DIR",
                    help="the extract folder (episoder, pasienter, ... as .parquet or .csv)")
-    p.add_argument("--encoding", choices=["utf-8", "latin-1"], default=None,
+    g = p.add_argument_group("reading the extract")
+    g.add_argument("--encoding", choices=["utf-8", "latin-1"], default=None,
                    help="encoding of CSV files (default: detected per file)")
+    g.add_argument("--alias", action="append", default=None, metavar="COLUMN=NAME",
+                   help="read the file's column NAME as readmit's COLUMN (e.g. lopenr=PersonID; "
+                        "repeat; default: only the shipped NPR spellings such as LNr, pid)")
+    g.add_argument("--aliases", default=None, metavar="FILE.yaml",
+                   help="a YAML file of COLUMN: [NAME, ...] spellings, tried before the "
+                        "shipped ones (default: none)")
+    g.add_argument("--database", default=os.environ.get("READMIT_DATABASE") or None,
+                   metavar="FILE",
+                   help="keep the loaded, checked extract in this DuckDB file and reuse it "
+                        "while the extract is unchanged (default: $READMIT_DATABASE, else "
+                        "none: load every time)")
+    g.add_argument("--memory-limit", default=None, metavar="SIZE",
+                   help="DuckDB's memory limit, e.g. 4GB; beyond it DuckDB spills to the "
+                        "temporary folder (default: $READMIT_MEMORY_LIMIT, else 60%% of RAM)")
+    g.add_argument("--temp-dir", default=None, metavar="DIR",
+                   help="folder for temporary files and spilled data (default: "
+                        "$READMIT_TEMP_DIR, else the system's temporary folder)")
+    add_quiet_option(p)
+
+
+def add_quiet_option(p: argparse.ArgumentParser) -> None:
+    """``--quiet``: no progress bars (they are shown only on a terminal anyway)."""
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bars (they appear only when standard error is a "
+                        "terminal, never in a file or a pipe)")
+
+
+def extract_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of :func:`readmit.open` from the command's options."""
+    from readmit.extract.aliases import aliases_file
+
+    aliases: dict[str, tuple[str, ...]] = {}
+    if getattr(args, "aliases", None):
+        aliases.update(aliases_file(args.aliases))
+    for item in getattr(args, "alias", None) or []:
+        column, sep, name = item.partition("=")
+        if not sep or not column.strip() or not name.strip():
+            raise ParameterError(f"--alias must look like COLUMN=NAME (lopenr=PersonID), "
+                                 f"not {item!r}")
+        aliases[column.strip()] = (name.strip(), *aliases.get(column.strip(), ()))
+    return {
+        "encoding": getattr(args, "encoding", None),
+        "aliases": aliases or None,
+        "database": getattr(args, "database", None),
+        "memory_limit": getattr(args, "memory_limit", None),
+        "temp_dir": getattr(args, "temp_dir", None),
+    }
 
 
 def add_rule_options(p: argparse.ArgumentParser, *, sector: str | None = None) -> None:
@@ -129,7 +179,7 @@ def open_extract(args: argparse.Namespace):
 
     if getattr(args, "out", None):
         output_path(args.out)
-    ex = readmit.open(args.extract_dir, encoding=getattr(args, "encoding", None))
+    ex = readmit.open(args.extract_dir, **extract_kwargs(args))
     warn_rejects(ex, args.extract_dir)
     return ex
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from readmit.cli.common import add_extract_options, add_suppress_option
+from readmit.cli.common import add_extract_options, add_quiet_option
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -38,8 +39,9 @@ def register(add) -> None:
                    help="persons one worker generates at once, rounded up to whole units of "
                         "the config's generation.unit_persons; the tables do not depend on it "
                         "(default: one unit)")
+    add_quiet_option(g)
 
-    c = add("check", "readmit.loader:check_command",
+    c = add("check", "readmit.extract.check:check_command",
             "Read an extract, type it, and account for every row.",
             "Read an extract, type every column, and account for every row: rows read = "
             "kept + rejected per file, with the reason of every reject. Exits 2 on a "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from readmit import progress
 from readmit.cli.common import (SECURE_SERVER_NOTE, add_extract_options, add_out_option,
                                 add_rule_options, add_suppress_option, open_extract,
                                 output_path, period_note, rule_kwargs, write_table)
@@ -51,13 +52,24 @@ def readmissions_command(args: argparse.Namespace) -> int:
             if c in ("admitted_at", "discharged_at") else f'"{c}"'
             for c in INDEX_STAY_COLUMNS)
         path = output_path(args.out)
-        r.sql(f"SELECT {cols} FROM mart_index_stays ORDER BY lopenr, admitted_at, stay_id") \
-            .write_csv(str(path), header=True)
-        n, n_eligible, n_readmitted = r.sql(
+        r.build("mart_index_stays")
+        with progress.bar("index stays", total=2) as bar:
+            # the view's joins run once: its rows are kept for the CSV and the counts
+            bar.describe("collecting the index stays")
+            with bar.watch(ex.con):
+                ex.con.execute(f"CREATE TEMP TABLE _readmissions_out AS SELECT {cols}, "
+                               f"stay_id AS _stay_id, year AS _year FROM {r.schema}.mart_index_stays")
+            bar.describe(f"writing {path.name}")
+            with bar.watch(ex.con):
+                ex.con.sql(f"SELECT {', '.join(chr(34) + c + chr(34) for c in INDEX_STAY_COLUMNS)} "
+                           "FROM _readmissions_out ORDER BY lopenr, admitted_at, _stay_id") \
+                    .write_csv(str(path), header=True)
+        n, n_eligible, n_readmitted, first, last = ex.con.sql(
             "SELECT count(*), count(*) FILTER (WHERE eligible = 1),"
-            " count(*) FILTER (WHERE eligible = 1 AND readmitted = 1) FROM mart_index_stays"
-        ).fetchall()[0]
-        period = r.period()
+            " count(*) FILTER (WHERE eligible = 1 AND readmitted = 1),"
+            " min(_year) FILTER (WHERE eligible = 1), max(_year) FILTER (WHERE eligible = 1)"
+            " FROM _readmissions_out").fetchall()[0]
+        period = None if first is None else (int(first), int(last))
     print(f"{n:,} index stays, {n_eligible:,} eligible, {n_readmitted:,} readmitted within "
           f"{args.window_days} days; {period_note(period)}")
     print(f"wrote {path}")

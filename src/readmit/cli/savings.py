@@ -1,9 +1,12 @@
 """Commands of the savings simulator: simulate, run-notebook."""
 from __future__ import annotations
 
+from readmit.cli.common import add_quiet_option
+
 
 def _scenario_names() -> str:
-    """The shipped scenarios, listed without importing the simulator (scipy)."""
+    """The shipped scenarios' names, without importing the simulator (scipy): every
+    command builds this parser, so it must stay cheap."""
     from importlib import resources
 
     folder = resources.files("readmit").joinpath("scenarios")
@@ -77,6 +80,7 @@ def register(add) -> None:
                         "results)")
     s.add_argument("--json", action="store_true",
                    help="print the results as JSON (numbers as numbers)")
+    add_quiet_option(s)
 
     n = add("run-notebook", "readmit.savings.notebook:run_notebook_command",
             "Run the savings notebook with parameters or scenarios to an offline HTML file.",
@@ -99,3 +103,4 @@ def register(add) -> None:
                         "(default: none)")
     n.add_argument("--out", required=True, metavar="FILE.html",
                    help="the HTML file to write (its folder is created)")
+    add_quiet_option(n)

@@ -28,19 +28,13 @@ def has_rows(rule: Readmissions, table: str) -> bool:
 def require_contacts(rule: Readmissions) -> None:
     """Raise :class:`ReadmitError` (one line) when the extract has no AMK or
     legevakt contacts (``akuttkontakter`` missing or empty)."""
-    if not has_rows(rule, "akuttkontakter"):
-        raise ReadmitError(
-            f"the extract {rule.extract.path.name} has no AMK or legevakt contacts "
-            "(akuttkontakter is missing or empty), so there are no multibrukere to analyse")
+    rule.extract.require("akuttkontakter", analysis="frequent users of AMK and legevakt")
 
 
 def require_care_plans(rule: Readmissions) -> None:
     """Raise :class:`ReadmitError` when the extract has no care plans (``handlingsplaner``)."""
     require_contacts(rule)
-    if not has_rows(rule, "handlingsplaner"):
-        raise ReadmitError(
-            f"the extract {rule.extract.path.name} has no care plans "
-            "(handlingsplaner is missing or empty)")
+    rule.extract.require("handlingsplaner", analysis="care plans")
 
 
 def whole_number(value: Any, name: str, *, minimum: int = 1) -> int:

@@ -339,6 +339,6 @@ def care_plan_effects(rule: Readmissions, *, months: int = 12, threshold: int = 
     ...     care_plan_effects(readmit.Readmissions(ex))
     Traceback (most recent call last):
     ...
-    readmit.errors.ReadmitError: the extract example has no care plans (handlingsplaner is missing or empty)
+    readmit.errors.MissingTableError: care plans: the extract has no handlingsplaner ...
     """
     return care_plan_rate_ratios(care_plan_panel(rule, months=months, threshold=threshold))

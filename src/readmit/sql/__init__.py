@@ -18,6 +18,8 @@ from typing import Any
 
 import duckdb
 
+from readmit import progress
+
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MATERIALIZED = re.compile(r"^--\s*Materialized:\s*(view|table)\b", re.IGNORECASE | re.MULTILINE)
@@ -220,20 +222,22 @@ def build(
     old_path = con.execute("SELECT current_setting('search_path')").fetchall()[0][0]
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)}")
     con.execute("SET search_path = $path", {"path": f"{schema},main"})
+    todo = [n for n in names if n not in done]
     try:
-        for name in names:
-            if name in done:
-                continue
-            filename = files[name]
-            text = sql_text(filename)
-            bound = {k: values[k] for k in parameters_of(text)}
-            if materialization(filename, text) == "view":
-                # a view, so filters reach the source; DuckDB stores bound values as constants
-                con.sql(text, params=bound).create_view(name, replace=True)   # in $schema
-            else:
-                con.execute(f"CREATE OR REPLACE TABLE {_ident(schema)}.{_ident(name)} AS\n{text}",
-                            bound)
-            done.add(name)
+        with progress.bar("building the readmission rule", total=len(todo), unit="model") as bar:
+            for name in todo:
+                filename = files[name]
+                text = sql_text(filename)
+                bound = {k: values[k] for k in parameters_of(text)}
+                bar.describe(f"building {name}")
+                with bar.watch(con):
+                    if materialization(filename, text) == "view":
+                        # a view, so filters reach the source; DuckDB keeps bound values
+                        con.sql(text, params=bound).create_view(name, replace=True)  # in $schema
+                    else:
+                        con.execute(f"CREATE OR REPLACE TABLE {_ident(schema)}.{_ident(name)} "
+                                    f"AS\n{text}", bound)
+                done.add(name)
     finally:
         con.execute("SET search_path = $path", {"path": old_path or "main"})
     return values

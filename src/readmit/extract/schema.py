@@ -1,12 +1,12 @@
 """The typed shape of an extract: files, columns, types, required values and code lists.
 
 Written from ``shared/spec/extract.md`` and ``docs/CONTRACTS.md``. The loader
-(:mod:`readmit.loader`) turns these declarations into DuckDB SQL; nothing here
-touches data.
+(:mod:`readmit.extract.loader`) turns these declarations into DuckDB SQL;
+nothing here touches data.
 
 Example
 -------
->>> from readmit._schema import TABLES
+>>> from readmit.extract.schema import TABLES
 >>> [c.name for c in TABLES["pasienter"]]
 ['lopenr', 'fodselsar', 'kjonn', 'komnr', 'doddato']
 """
@@ -18,9 +18,18 @@ import warnings
 from dataclasses import dataclass
 from importlib import resources
 
-REQUIRED_FILES: tuple[str, ...] = ("episoder", "pasienter", "akuttkontakter")
-OPTIONAL_FILES: tuple[str, ...] = ("handlingsplaner",)
+REQUIRED_FILES: tuple[str, ...] = ("episoder", "pasienter")
+#: Absent, or present with a header and no rows: an empty table (extract.md).
+OPTIONAL_FILES: tuple[str, ...] = ("akuttkontakter", "handlingsplaner")
 ALL_FILES: tuple[str, ...] = REQUIRED_FILES + OPTIONAL_FILES
+
+#: What each table holds, in words (messages about a table the extract lacks).
+TABLE_CONTENTS: dict[str, str] = {
+    "episoder": "episodes",
+    "pasienter": "persons",
+    "akuttkontakter": "contacts with AMK and legevakt",
+    "handlingsplaner": "individual care plans",
+}
 
 #: The unique id of each file whose id must be unique (first occurrence kept).
 UNIQUE_ID: dict[str, str] = {
@@ -82,7 +91,9 @@ EPISODER_HEAD: tuple[Column, ...] = (
     Column("episode_lnr", "BIGINT", required=True),
     Column("institusjonID", "VARCHAR", required=True, codes="institusjoner"),
     Column("sektor", "INTEGER", required=True, codes=(1, 2, 3)),
-    Column("omsorgsniva", "INTEGER", required=True, codes=(1, 2, 3)),
+    # 8: an outpatient contact during an inpatient stay (NPR-melding 53.1.1); like 2
+    # and 3 it never forms or splits a stay (the stays SQL reads care level 1 only)
+    Column("omsorgsniva", "INTEGER", required=True, codes=(1, 2, 3, 8)),
     Column("innmateHast", "INTEGER", required=True, codes=(1, 2, 3, 4, 5)),
     Column("fraSted", "INTEGER"),
     Column("tilSted", "INTEGER"),
@@ -226,3 +237,14 @@ def typed_expr(col: Column, raw: str, src_type: str, p) -> str:
             return f"try_strptime({raw}, {_TIMESTAMP_FORMATS})"
         return f"{'CAST' if temporal else 'TRY_CAST'}({raw} AS TIMESTAMP)"
     raise AssertionError(f"no conversion to {t}")  # pragma: no cover
+
+
+def column_names() -> set[str]:
+    """Every column name of every table (the raw NPR spellings of extract.md).
+
+    Examples
+    --------
+    >>> {"lopenr", "doddato", "tilstand_2_1"} <= column_names()
+    True
+    """
+    return {c.name for cols in TABLES.values() for c in cols}
