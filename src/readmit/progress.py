@@ -141,6 +141,15 @@ class Bar:
                 self._tqdm.n = round(self.done, 2)
                 self._tqdm.refresh()
 
+    def set_total(self, total: float) -> None:
+        """Set the number of parts, once it is known."""
+        with self._lock:
+            self.total = total
+            if self._tqdm is not None and self._tqdm.total != total:
+                self._tqdm.total = total
+                self._tqdm.bar_format = None
+                self._tqdm.refresh()
+
     def describe(self, text: str) -> None:
         """Change the text before the bar."""
         if self._tqdm is not None:

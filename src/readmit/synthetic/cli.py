@@ -9,11 +9,19 @@ from readmit.synthetic import generate_extract, load_config
 
 def generate(args: argparse.Namespace) -> int:
     """Write a synthetic extract and print what was written."""
+    from readmit import progress
+
     cfg = load_config(args.config)
     t0 = time.perf_counter()
-    rows = generate_extract(args.out_dir, seed=args.seed, scale=args.scale,
-                            years=args.years, fmt=args.format, config=cfg,
-                            block_persons=args.block_persons, workers=args.workers)
+    with progress.bar("generating", total=None, unit="person") as bar:
+        def on_block(done: int, total: int, rows: dict) -> None:
+            bar.set_total(total)
+            bar.update(done)
+
+        rows = generate_extract(args.out_dir, seed=args.seed, scale=args.scale,
+                                years=args.years, fmt=args.format, config=cfg,
+                                block_persons=args.block_persons, workers=args.workers,
+                                on_block=on_block)
     took = time.perf_counter() - t0
     print(f"wrote {args.out_dir} (seed {args.seed}, scale {args.scale:g}, "
           f"{args.years[0]}-{args.years[1]}, {args.format}) in {took:.1f} s")
