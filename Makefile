@@ -7,7 +7,7 @@ SCALE  ?= 1.0
 EXTRACT := data/synthetic/helse-vest
 REPORT  := reports/helse-vest.html
 
-.PHONY: install install-test report extract calibration test bench clean
+.PHONY: install install-test report extract calibration test bench lab clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ report: $(VENV)/.installed $(EXTRACT)/episoder.parquet
 ## Regenerate data/synthetic/CALIBRATION.md from the default extract
 calibration: $(VENV)/.installed $(EXTRACT)/episoder.parquet
 	$(BIN)/readmit calibration $(EXTRACT) --markdown data/synthetic/CALIBRATION.md
+
+## JupyterLab in the project's environment, on the notebooks (jupytext percent
+## scripts open as notebooks; outputs are never stored in them)
+lab: $(VENV)/.installed-test $(EXTRACT)/episoder.parquet
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
+	cd notebooks && ../$(BIN)/jupyter lab
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider
