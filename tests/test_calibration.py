@@ -60,7 +60,10 @@ def _value(checks, prefix):
         ("somatic bed days used by the top 1 %", 4.0),
         ("somatic bed days used by the top 5 %", 4.0),
         ("somatic bed days used by the top 10 %", 4.0),
-        ("VOP bed days used by the top 10 %", 8.0),
+        # ~600 VOP patients in 2019 whose lengths of stay are heavy-tailed (a
+        # few very long stays make the top 10 %): over 15 seeds (2020-2034) at
+        # this scale the share had mean 76.1 and standard deviation 3.7 points
+        ("VOP bed days used by the top 10 %", 15.0),
         # a few hundred readmitted ready-for-discharge patients: SE ~2.5 points
         ("readmitted ready-for-discharge patients dead 7 months", 10.0),
     ],

@@ -31,6 +31,13 @@ def register(add) -> None:
                    help="file format of the tables")
     g.add_argument("--config", default=None, metavar="FILE",
                    help="a generator config YAML (default: the shipped one)")
+    g.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="processes generating blocks in parallel, about 0.5 GB each; the "
+                        "tables do not depend on it (default: every core)")
+    g.add_argument("--block-persons", type=int, default=None, metavar="N",
+                   help="persons one worker generates at once, rounded up to whole units of "
+                        "the config's generation.unit_persons; the tables do not depend on it "
+                        "(default: one unit)")
 
     c = add("check", "readmit.loader:check_command",
             "Read an extract, type it, and account for every row.",

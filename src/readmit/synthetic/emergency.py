@@ -4,6 +4,8 @@ Most persons call rarely; a small group of frequent users calls often, with
 rates that drift back towards the mean from year to year, so that a group
 selected for many calls calls less the next year even without a plan. Some
 frequent users get a care plan, which lowers their rate by a set factor.
+The group is drawn within each unit of persons (blocks.py), its size the
+unit's share of ``frequent_group_per_million`` (:func:`frequent_group_size`).
 """
 from __future__ import annotations
 
@@ -12,45 +14,66 @@ import pyarrow as pa
 from scipy import stats
 from scipy.special import ndtri
 
+from readmit.synthetic.episodes import strings
 from readmit.synthetic.population import Population
 from readmit.synthetic.sampling import stratified_uniform
 from readmit.synthetic.stays import YEAR
 
 HALF = YEAR / 2
+SERVICES = np.array(["LV", "AMK"])        # tjeneste: 0 legevakt, 1 AMK
+URGENCIES = np.array(["akutt", "haster", "vanlig"])
+OUTCOMES = np.array(["ambulanse", "raad", "innlagt", "legevakt", "fastlege"])
+_AMK_OUTCOMES = [0, 1, 2, 3]              # ambulanse, raad, innlagt, legevakt
+_LV_OUTCOMES = [3, 4, 1, 2]               # legevakt, fastlege, raad, innlagt
+PLAN_SERVICES = np.array(["AMK", "LV", "begge"])
 
 
-def _contact_rows(rng, person, t, service):
-    n = len(person)
-    urgency = rng.choice(["akutt", "haster", "vanlig"], n, p=[0.25, 0.35, 0.40])
-    amk_out = rng.choice(["ambulanse", "raad", "innlagt", "legevakt"], n, p=[0.55, 0.2, 0.15, 0.1])
-    lv_out = rng.choice(["legevakt", "fastlege", "raad", "innlagt"], n, p=[0.55, 0.2, 0.15, 0.1])
-    outcome = np.where(service == "AMK", amk_out, lv_out)
-    return person, t, service, urgency, outcome
+def _contact_rows(rng, service):
+    n = len(service)
+    urgency = rng.choice(3, n, p=[0.25, 0.35, 0.40])
+    outcome = rng.choice(4, n, p=[0.55, 0.2, 0.15, 0.1])
+    outcome = np.where(service == 1, np.take(_AMK_OUTCOMES, outcome), np.take(_LV_OUTCOMES, outcome))
+    return urgency, outcome
 
 
-def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, start_year: int, cfg):
-    """Return (akuttkontakter, handlingsplaner) as pyarrow tables."""
+def frequent_group_size(first: int, n: int, per_million: float) -> int:
+    """How many frequent users persons ``first`` .. ``first + n - 1`` of the
+    population hold: the group is ``per_million`` per million persons, and
+    the fractions are carried from block to block (systematic rounding), so
+    that blocks of any size add up to the whole population's group.
+
+    >>> [frequent_group_size(k * 1000, 1000, 1500.0) for k in range(4)]
+    [1, 2, 1, 2]
+    """
+    c = per_million / 1e6
+    return int(np.floor(c * (first + n)) - np.floor(c * first))
+
+
+def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, start_year: int,
+                     cfg, n_freq: int):
+    """Return (akuttkontakter, handlingsplaner) as pyarrow tables, with
+    ``n_freq`` frequent users among the persons of ``pop``."""
     ec = cfg["emergency"]
     span = n_years * YEAR
     parts = []
-    for service, rate in (("LV", ec["lv_rate"]), ("AMK", ec["amk_rate"])):
+    for service, rate in ((0, ec["lv_rate"]), (1, ec["amk_rate"])):
         counts = rng.poisson(rate * np.sqrt(pop.frailty) * n_years)
         who = np.repeat(np.arange(len(pop)), counts)
-        parts.append((who, rng.random(len(who)) * span, np.full(len(who), service)))
+        parts.append((who, rng.random(len(who)) * span, np.full(len(who), service, np.int8)))
 
     # frequent users: chosen among adults, favouring mental-health and frail persons
-    n_freq = int(round(ec["frequent_group_per_million"] * len(pop) / 1e6))
     weight = (pop.age0 >= 18) * (1 + 20 * (pop.vop | pop.tsb) + ec["frequent_frailty_weight"] * pop.frailty)
-    freq = rng.choice(len(pop), size=min(n_freq, int((weight > 0).sum())), replace=False,
-                      p=weight / weight.sum())
+    n_freq = min(n_freq, int((weight > 0).sum()))
+    freq = (rng.choice(len(pop), size=n_freq, replace=False, p=weight / weight.sum())
+            if n_freq else np.zeros(0, int))
     shape = ec["frequent_rate_shape"]
     # the group's base rates, shocks and counts are drawn by inverse CDF of
     # stratified uniforms (one cell: the group): each person's draw keeps its
     # distribution, but the group's spread is not left to chance, so the
     # count of frequent users in a year is steady
     one = np.zeros(len(freq), int)
-    base = {s: stats.gamma.ppf(stratified_uniform(one, rng), shape,
-                               scale=ec[f"frequent_{s.lower()}_rate"] / shape) for s in ("LV", "AMK")}
+    base = [stats.gamma.ppf(stratified_uniform(one, rng), shape,
+                            scale=ec[f"frequent_{s.lower()}_rate"] / shape) for s in SERVICES]
     level = np.ones(len(freq))
     plan_start = np.full(len(freq), np.inf)
     n_half = int(np.ceil(span / HALF))
@@ -61,10 +84,10 @@ def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, star
         t0 = h * HALF
         damp = np.where(plan_start <= t0, ec["care_plan_effect"], 1.0)
         counted = np.zeros(len(freq))
-        for s in ("LV", "AMK"):
+        for s in (0, 1):
             c = stats.poisson.ppf(stratified_uniform(one, rng), base[s] * level * damp / 2).astype(int)
             who = np.repeat(freq, c)
-            parts.append((who, t0 + rng.random(len(who)) * HALF, np.full(len(who), s)))
+            parts.append((who, t0 + rng.random(len(who)) * HALF, np.full(len(who), s, np.int8)))
             counted += c
         eligible = np.isinf(plan_start) & (counted >= 12)
         gets = eligible & (rng.random(len(freq)) < ec["care_plan_share"] / 2)
@@ -77,15 +100,15 @@ def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, star
     who, t, service = who[keep], t[keep], service[keep]
     order = np.lexsort((t, who))
     who, t, service = who[order], t[order], service[order]
-    person, t, service, urgency, outcome = _contact_rows(rng, who, t, service)
+    urgency, outcome = _contact_rows(rng, service)
     epoch = np.datetime64(f"{start_year}-01-01T00:00:00", "s")
     contacts = pa.table({
-        "lopenr": pa.array(person + 1, pa.int64()),
-        "kontakt_id": pa.array(np.arange(1, len(person) + 1), pa.int64()),
-        "tjeneste": pa.array(service),
+        "lopenr": pa.array(who + 1, pa.int64()),
+        "kontakt_id": pa.array(np.arange(1, len(who) + 1), pa.int64()),
+        "tjeneste": strings(SERVICES, service),
         "tidspunkt": pa.array(epoch + np.round(t * 86400).astype("timedelta64[s]"), pa.timestamp("s")),
-        "hastegrad": pa.array(urgency),
-        "utfall": pa.array(outcome),
+        "hastegrad": strings(URGENCIES, urgency),
+        "utfall": strings(OUTCOMES, outcome),
     })
     planned = (np.isfinite(plan_start) & (plan_start < span) & (plan_start < death[freq])
                & (plan_start >= pop.entry[freq]))
@@ -93,6 +116,6 @@ def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, star
     plans = pa.table({
         "lopenr": pa.array(freq[planned] + 1, pa.int64()),
         "startdato": pa.array(day0 + np.floor(plan_start[planned]).astype(int), pa.date32()),
-        "tjeneste": pa.array(rng.choice(["AMK", "LV", "begge"], int(planned.sum()), p=[0.2, 0.3, 0.5])),
+        "tjeneste": strings(PLAN_SERVICES, rng.choice(3, int(planned.sum()), p=[0.2, 0.3, 0.5])),
     })
     return contacts, plans

@@ -1,11 +1,14 @@
 """From stays to NPR episodes: transfers split a stay into episodes less than
-8 hours apart, and outpatient and day contacts are added beside them."""
+8 hours apart, and outpatient and day contacts are added beside them.
+
+Diagnoses are carried as indices into :data:`CONDITIONS` and turned into
+strings only in :func:`episode_table` (strings in NumPy are slow)."""
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
 
-from readmit.synthetic.population import TRUSTS, Population
+from readmit.synthetic.population import CHRONIC_CODES, TRUSTS, Population, kommuner
 from readmit.synthetic.stays import YEAR
 
 ACUTE_CODES = np.array(["J18.9", "N39.0", "S72.0", "I21.9", "I63.9", "A09.9", "E86",
@@ -14,20 +17,45 @@ ACUTE_WEIGHTS = np.array([12, 9, 5, 6, 5, 4, 3, 10, 4, 5, 3, 2, 2, 5], float)
 PLANNED_CODES = np.array(["M17.1", "M16.1", "C50.9", "K40.9", "H25.9", "C61", "I25.1", "M51.1"])
 VOP_CODES = np.array(["F20.0", "F31.2", "F32.2", "F25.0", "F60.3", "F43.1"])
 TSB_CODES = np.array(["F10.2", "F11.2", "F12.2", "F15.2", "F19.2"])
+FOLLOW_UP_CODE = "Z09.8"   # outpatient contact of a person without a chronic condition
 DRG_BY_CHAPTER = {"I": "127O", "J": "088", "N": "320", "S": "211B", "A": "183",
                   "E": "296", "R": "143", "K": "183", "C": "082", "M": "209A",
                   "H": "039", "F": "430", "G": "012"}
 
+#: Every ICD-10 code the generator writes; episodes carry indices into it.
+CONDITIONS = np.unique(np.concatenate([ACUTE_CODES, PLANNED_CODES, VOP_CODES, TSB_CODES,
+                                       CHRONIC_CODES, [FOLLOW_UP_CODE]]))
+_ACUTE = np.searchsorted(CONDITIONS, ACUTE_CODES)
+_PLANNED = np.searchsorted(CONDITIONS, PLANNED_CODES)
+_VOP = np.searchsorted(CONDITIONS, VOP_CODES)
+_TSB = np.searchsorted(CONDITIONS, TSB_CODES)
+_CHRONIC = np.r_[np.searchsorted(CONDITIONS, CHRONIC_CODES), -1]   # [-1] (none) stays -1
+_FOLLOW_UP = int(np.searchsorted(CONDITIONS, FOLLOW_UP_CODE))
+_DRG = np.array([DRG_BY_CHAPTER.get(c[0], "468") for c in CONDITIONS])
+
+
+def chronic_conditions(pop: Population, person: np.ndarray, j: int) -> np.ndarray:
+    """The ``j``-th secondary condition of each person, as an index into
+    :data:`CONDITIONS` (-1 where none)."""
+    return _CHRONIC[pop.chronic[person, j]]
+
+
+def strings(values: np.ndarray, idx: np.ndarray) -> pa.Array:
+    """An Arrow string array ``values[idx]`` (null where ``idx`` < 0)."""
+    idx = np.asarray(idx)
+    return pa.array(values).take(pa.array(idx, mask=idx < 0, type=pa.int32()))
+
 
 def _main_conditions(rng, pop: Population, s) -> np.ndarray:
     n = len(s["person"])
-    acute = rng.choice(ACUTE_CODES, n, p=ACUTE_WEIGHTS / ACUTE_WEIGHTS.sum())
-    chronic_pick = pop.chronic[s["person"], 0]
-    use_chronic = (chronic_pick != "") & (rng.random(n) < 0.5)
+    acute = _ACUTE[rng.choice(len(_ACUTE), n, p=ACUTE_WEIGHTS / ACUTE_WEIGHTS.sum())]
+    chronic_pick = chronic_conditions(pop, s["person"], 0)
+    use_chronic = (chronic_pick >= 0) & (rng.random(n) < 0.5)
     somatic = np.where(use_chronic, chronic_pick, acute)
-    somatic = np.where(s["urgency"] == 4, rng.choice(PLANNED_CODES, n), somatic)
+    somatic = np.where(s["urgency"] == 4, _PLANNED[rng.integers(0, len(_PLANNED), n)], somatic)
     return np.select([s["sector"] == 2, s["sector"] == 3],
-                     [rng.choice(VOP_CODES, n), rng.choice(TSB_CODES, n)], somatic)
+                     [_VOP[rng.integers(0, len(_VOP), n)], _TSB[rng.integers(0, len(_TSB), n)]],
+                     somatic)
 
 
 def stay_episodes(rng, pop: Population, s, death: np.ndarray, start_year: int) -> dict:
@@ -94,11 +122,12 @@ def outpatient_episodes(rng, pop: Population, death: np.ndarray, n_years: int, c
     person, start = person[keep], start[keep]
     m = len(person)
     level = np.where(rng.random(m) < oc["day_share"], 2, 3)
+    chronic = chronic_conditions(pop, person, 0)
     return {
         "person": person, "trust": pop.trust[person], "sektor": np.ones(m, int),
         "omsorgsniva": level, "innmateHast": np.full(m, 4), "fraSted": np.ones(m, int),
         "tilSted": np.ones(m, int), "start": start, "end": start + rng.uniform(0.02, 0.25, m),
-        "tilstand_1_1": np.where(pop.chronic[person, 0] != "", pop.chronic[person, 0], "Z09.8"),
+        "tilstand_1_1": np.where(chronic >= 0, chronic, _FOLLOW_UP),
         "uttilstand": np.ones(m, int), "ready_days": np.full(m, np.nan),
         "alder": np.floor(pop.age0[person] + start / YEAR).astype(int),
     }
@@ -110,54 +139,46 @@ def episode_table(rng, pop: Population, parts: list[dict], start_year: int, cfg)
     order = np.lexsort((e["start"], e["person"]))
     e = {k: v[order] for k, v in e.items()}
     m = len(e["person"])
-    epoch = np.datetime64(f"{start_year}-01-01T00:00:00", "s")
-
-    def stamp(days):
-        return epoch + np.round(days * 86400).astype("timedelta64[s]")
-
-    start, end = stamp(e["start"]), stamp(e["end"])
-    in_date = start.astype("datetime64[D]")
-    out_date = end.astype("datetime64[D]")
+    # whole seconds since the start of the period, split into date and time of day
+    day0 = int(np.datetime64(f"{start_year}-01-01", "D").astype(np.int64))   # days since 1970
+    start = np.round(e["start"] * 86400).astype(np.int64)
+    end = np.round(e["end"] * 86400).astype(np.int64)
+    in_day, in_sec = np.divmod(start, 86400)
+    out_day, out_sec = np.divmod(end, 86400)
     missing = rng.random(m) < cfg["data_quality"]["missing_time_share"]
-    in_time = pa.array((start - in_date).astype("timedelta64[s]").astype(np.int32),
-                       mask=missing, type=pa.int32()).cast(pa.time32("s"))
-    out_time = pa.array((end - out_date).astype("timedelta64[s]").astype(np.int32),
-                        mask=missing, type=pa.int32()).cast(pa.time32("s"))
+    in_time = pa.array(in_sec.astype(np.int32), mask=missing, type=pa.int32()).cast(pa.time32("s"))
+    out_time = pa.array(out_sec.astype(np.int32), mask=missing, type=pa.int32()).cast(pa.time32("s"))
+    in_date = pa.array((in_day + day0).astype(np.int32), pa.int32()).cast(pa.date32())
+    out_date = pa.array((out_day + day0).astype(np.int32), pa.int32()).cast(pa.date32())
     ready = e["ready_days"]
-    ready_date = pa.array(
-        (np.datetime64(f"{start_year}-01-01", "D") + np.nan_to_num(ready).astype(int)),
-        mask=np.isnan(ready), type=pa.date32())
-    chapter = np.asarray(e["tilstand_1_1"]).astype("U1")
-    drg = np.full(m, "468", dtype="U4")
-    for letter, code in DRG_BY_CHAPTER.items():
-        drg[chapter == letter] = code
+    ready_date = pa.array((np.nan_to_num(ready).astype(np.int32) + day0),
+                          mask=np.isnan(ready), type=pa.int32()).cast(pa.date32())
     length = np.maximum(e["end"] - e["start"], 0)
     korrvekt = np.round((0.2 + 0.18 * length ** 0.85) * rng.lognormal(0, 0.25, m), 3)
     person = e["person"]
     cols = {
         "lopenr": pa.array(person + 1, pa.int64()),
         "episode_lnr": pa.array(np.arange(1, m + 1), pa.int64()),
-        "institusjonID": pa.array(TRUSTS[e["trust"]]),
+        "institusjonID": strings(TRUSTS, e["trust"]),
         "sektor": pa.array(e["sektor"], pa.int8()),
         "omsorgsniva": pa.array(e["omsorgsniva"], pa.int8()),
         "innmateHast": pa.array(e["innmateHast"], pa.int8()),
         "fraSted": pa.array(e["fraSted"], pa.int8()),
         "tilSted": pa.array(e["tilSted"], pa.int8()),
-        "inndato": pa.array(in_date, pa.date32()),
+        "inndato": in_date,
         "inntid": in_time,
-        "utdato": pa.array(out_date, pa.date32()),
+        "utdato": out_date,
         "uttid": out_time,
-        "tilstand_1_1": pa.array(e["tilstand_1_1"]),
+        "tilstand_1_1": strings(CONDITIONS, e["tilstand_1_1"]),
     }
     for j in range(3):
-        sec = pop.chronic[person, j]
-        cols[f"tilstand_2_{j + 1}"] = pa.array(sec, mask=sec == "")
+        cols[f"tilstand_2_{j + 1}"] = strings(CONDITIONS, chronic_conditions(pop, person, j))
     cols.update({
-        "drg": pa.array(drg),
+        "drg": strings(_DRG, e["tilstand_1_1"]),
         "korrvekt": pa.array(korrvekt),
         "uttilstand": pa.array(e["uttilstand"], pa.int8()),
         "utskrklardato": ready_date,
-        "komnr": pa.array(pop.komnr[person]),
+        "komnr": strings(kommuner()[0], pop.kom[person]),
         "alder": pa.array(e["alder"], pa.int16()),
         "kjonn": pa.array(pop.sex[person], pa.int8()),
     })

@@ -1,8 +1,14 @@
 """Persons of the synthetic population: age, sex, municipality, trust, frailty,
-chronic conditions, and who has mental-health or substance-use stays."""
+chronic conditions, and who has mental-health or substance-use stays.
+
+Categorical attributes are kept as small integer codes (an index into
+:data:`TRUSTS`, :func:`kommuner`, :data:`CHRONIC_CODES`); the tables turn
+them into NPR's strings only when they are written.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -14,6 +20,29 @@ CHRONIC_CODES = np.array(["I50.9", "J44.9", "E11.9", "I48.9", "N18.3", "F03", "I
 CHRONIC_WEIGHTS = np.array([10, 9, 10, 9, 6, 5, 8, 3, 2, 14, 4, 4], float)
 
 
+@lru_cache(maxsize=1)
+def kommuner() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The municipalities of Helse Vest: (komnr strings, population weights,
+    cumulative probability of each trust given the municipality, shape (k, 5))."""
+    kom = reference_csv("kommuner.csv")
+    split = reference_csv("catchment_split.csv")
+    trust_of = {t: i for i, t in enumerate(TRUSTS)}
+    komnr = kom["komnr"].to_numpy().astype(str)
+    share = np.zeros((len(kom), len(TRUSTS)))
+    share[np.arange(len(kom)), [trust_of[t] for t in kom["institusjonID"]]] = 1.0
+    for nr, group in split.groupby("komnr"):
+        row = np.flatnonzero(komnr == nr)[0]
+        share[row] = 0.0
+        share[row, [trust_of[t] for t in group["institusjonID"]]] = group["share"] / group["share"].sum()
+    weight = kom["population"].to_numpy(float)
+    return komnr, weight, np.cumsum(share, axis=1)
+
+
+def helse_vest_population() -> int:
+    """Inhabitants of Helse Vest in the reference data (scale 1.0)."""
+    return int(kommuner()[1].sum())
+
+
 @dataclass
 class Population:
     """Column arrays, one element per person (index = person number)."""
@@ -21,10 +50,10 @@ class Population:
     birth_year: np.ndarray
     age0: np.ndarray          # age (years, float) at the start of the period
     sex: np.ndarray           # 1 male, 2 female
-    komnr: np.ndarray         # municipality number (str)
+    kom: np.ndarray           # municipality: index into kommuner()[0]
     trust: np.ndarray         # index into TRUSTS
     frailty: np.ndarray       # gamma, mean ~1, heavy tail
-    chronic: np.ndarray       # (n, 3) secondary ICD-10 codes, '' where none
+    chronic: np.ndarray       # (n, 3) secondary conditions, index into CHRONIC_CODES, -1 where none
     vop: np.ndarray           # bool: has adult mental-health stays
     tsb: np.ndarray           # bool: has substance-use treatment stays
     psych_frailty: np.ndarray
@@ -44,29 +73,21 @@ class Population:
                              for f in Population.__dataclass_fields__})
 
 
-def population(rng: np.random.Generator, scale: float, start_year: int, cfg: dict) -> Population:
-    """Draw ``round(1.12 million * scale)`` persons of Helse Vest.
+def population(rng: np.random.Generator, n: int, start_year: int, cfg: dict) -> Population:
+    """Draw ``n`` persons of Helse Vest (scale 1.0 is about 1.12 million).
 
     Examples
     --------
     >>> from readmit.synthetic.config import load_config
-    >>> pop = population(np.random.default_rng(1), 0.001, 2014, load_config())
-    >>> 1000 < len(pop) < 1200
-    True
+    >>> pop = population(np.random.default_rng(1), 1000, 2014, load_config())
+    >>> len(pop), sorted(set(pop.sex.tolist()))
+    (1000, [1, 2])
     """
     pc = cfg["population"]
-    kommuner = reference_csv("kommuner.csv")
-    split = reference_csv("catchment_split.csv")
-    n = int(round(kommuner["population"].sum() * scale))
-    kom_idx = rng.choice(len(kommuner), size=n, p=kommuner["population"] / kommuner["population"].sum())
-    komnr = kommuner["komnr"].to_numpy()[kom_idx]
-    trust_of = {t: i for i, t in enumerate(TRUSTS)}
-    trust = np.array([trust_of[t] for t in kommuner["institusjonID"]])[kom_idx]
-    for kom, group in split.groupby("komnr"):
-        members = np.flatnonzero(komnr == kom)
-        pick = rng.choice(group["institusjonID"].to_numpy(), size=len(members),
-                          p=group["share"] / group["share"].sum())
-        trust[members] = [trust_of[t] for t in pick]
+    _, weight, trust_cdf = kommuner()
+    kom = rng.choice(len(weight), size=n, p=weight / weight.sum())
+    # the trust: the municipality's own, or one of those it is split between
+    trust = (rng.random(n)[:, None] >= trust_cdf[kom, :-1]).sum(axis=1)
 
     w = np.asarray(pc["age_band_weights"], float)
     band = rng.choice(len(w), size=n, p=w / w.sum())
@@ -74,7 +95,7 @@ def population(rng: np.random.Generator, scale: float, start_year: int, cfg: dic
     sex = np.where(rng.random(n) < pc["male_share"], 1, 2)
     birth_year = (start_year - age0).astype(int)
 
-    return Population(birth_year, age0, sex, komnr, trust, *_health(rng, age0, cfg), np.zeros(n))
+    return Population(birth_year, age0, sex, kom, trust, *_health(rng, age0, cfg), np.zeros(n))
 
 
 def _health(rng: np.random.Generator, age0: np.ndarray, cfg: dict):
@@ -84,8 +105,8 @@ def _health(rng: np.random.Generator, age0: np.ndarray, cfg: dict):
     k = pc["frailty_shape"]
     frailty = rng.gamma(k, 1 / k, size=n) * np.exp(pc["frailty_age_slope"] * np.clip(age0 - 50, 0, None))
     n_chronic = np.minimum(rng.poisson(pc["chronic_conditions_per_frailty"] * frailty * (age0 > 40)), 3)
-    codes = rng.choice(CHRONIC_CODES, size=(n, 3), p=CHRONIC_WEIGHTS / CHRONIC_WEIGHTS.sum())
-    chronic = np.where(np.arange(3)[None, :] < n_chronic[:, None], codes, "")
+    codes = rng.choice(len(CHRONIC_CODES), size=(n, 3), p=CHRONIC_WEIGHTS / CHRONIC_WEIGHTS.sum())
+    chronic = np.where(np.arange(3)[None, :] < n_chronic[:, None], codes, -1).astype(np.int8)
     adult = (age0 >= 18) & (age0 < 80)
     vop = adult & (rng.random(n) < mc["vop_prevalence"])
     tsb = adult & (rng.random(n) < mc["tsb_prevalence"])

@@ -32,11 +32,10 @@ def systematic_bernoulli(p: np.ndarray, cells: np.ndarray, rng: np.random.Genera
     n = len(p)
     if n == 0:
         return np.zeros(0, bool)
-    order = np.lexsort((rng.random(n), cells))
+    order = _shuffled_by_cell(cells, rng)
     ps = np.clip(p[order], 0.0, 1.0)
     cs = cells[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1]
-    sizes = np.diff(np.r_[starts, n])
+    starts, sizes = _runs(cs)
     csum = np.cumsum(ps)
     offset = np.repeat(csum[starts] - ps[starts], sizes)
     u = np.repeat(rng.random(len(starts)), sizes)
@@ -73,7 +72,7 @@ def stratified_uniform(cells: np.ndarray, rng: np.random.Generator) -> np.ndarra
     >>> sorted((u * 4).astype(int).tolist())
     [0, 1, 2, 3]
     """
-    return stratified_uniform_by_score(cells, rng.random(len(cells)), rng)
+    return _stratified(cells, _shuffled_by_cell(cells, rng), rng)
 
 
 def stratified_uniform_by_score(cells: np.ndarray, score: np.ndarray,
@@ -93,11 +92,31 @@ def stratified_uniform_by_score(cells: np.ndarray, score: np.ndarray,
     >>> (u * 4).astype(int).tolist()
     [3, 1, 2, 0]
     """
+    return _stratified(cells, np.lexsort((score, cells)), rng)
+
+
+def _runs(sorted_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of each run of equal values in ``sorted_cells``."""
+    n = len(sorted_cells)
+    if n == 0:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    change = np.flatnonzero(sorted_cells[1:] != sorted_cells[:-1]) + 1
+    starts = np.concatenate(([0], change))
+    return starts, np.diff(np.concatenate((starts, [n])))
+
+
+def _shuffled_by_cell(cells: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An ordering of the units by cell, in random order within each cell
+    (cells are integers: ``cell + u`` with u uniform on [0, 1) sorts by cell
+    first; one float sort is cheaper than a two-key lexsort)."""
+    return np.argsort(cells + rng.random(len(cells)))
+
+
+def _stratified(cells: np.ndarray, order: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Stratified uniforms handed out in ``order`` (sorted by cell) within cells."""
     n = len(cells)
-    order = np.lexsort((score, cells))
     cs = cells[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1] if n else np.zeros(0, int)
-    sizes = np.diff(np.r_[starts, n])
+    starts, sizes = _runs(cs)
     rank = np.arange(n) - np.repeat(starts, sizes)
     u = np.empty(n)
     u[order] = (rank + rng.random(n)) / np.repeat(sizes, sizes)

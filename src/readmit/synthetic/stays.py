@@ -12,7 +12,8 @@ dropped and stays that would overlap an earlier one are removed, so that
 every stay here is one "sammenhengende sykehusopphold". Binary draws use
 systematic sampling within (month or year, trust, sector) cells and lengths
 stratified uniforms (sampling.py): every stay keeps its own probability, but
-a trust's yearly figures follow the model's trends instead of noise.
+a trust's yearly figures follow the model's trends instead of noise. The
+population here is one unit of persons (blocks.py): cells are the unit's.
 
 Times are float days since 1 January of the first year.
 """
@@ -315,7 +316,7 @@ def all_stays(rng, pop: Population, n_years: int, cfg):
     # stay of the same person: running maximum of discharge within person.
     shifted = s["dis"] + s["person"] * (end + 1000.0 + BURN_IN)
     runmax = np.maximum.accumulate(shifted)
-    prev = np.r_[-np.inf, runmax[:-1]]
+    prev = np.concatenate(([-np.inf], runmax[:-1]))
     keep = (s["admit"] + s["person"] * (end + 1000.0 + BURN_IN)) >= prev + 8 / 24
     s = _take(s, keep)
     s = _take(s, s["dis"] >= 0)   # drop the burn-in year's stays discharged before the period
