@@ -332,13 +332,15 @@ def care_plan_effects(rule: Readmissions, *, months: int = 12, threshold: int = 
 
     Examples
     --------
-    The tiny example extract has no care plans, and says so:
+    The tiny example extract has four frequent users with a care plan and four without:
 
     >>> import readmit
     >>> with readmit.open(readmit.datasets.example_extract()) as ex:
-    ...     care_plan_effects(readmit.Readmissions(ex))
-    Traceback (most recent call last):
-    ...
-    readmit.errors.ReadmitError: the extract example has no care plans (handlingsplaner is missing or empty)
+    ...     effects = care_plan_effects(readmit.Readmissions(ex))
+    >>> effects[["estimate", "n_plan", "n_comparison"]]
+                        estimate  n_plan  n_comparison
+    0          plan_before_after       4             0
+    1    comparison_before_after       0             4
+    2  difference_in_differences       4             4
     """
     return care_plan_rate_ratios(care_plan_panel(rule, months=months, threshold=threshold))
