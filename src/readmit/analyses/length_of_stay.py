@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from readmit.analyses._common import (LOS_BANDS, as_percent, as_values, group_colours,
+from readmit.analyses._common import (LOS_BANDS, add_hidden_note, as_percent, as_values, group_colours,
                                       group_label, groupings, los_band_label, select_groups,
                                       shown_count, shown_share)
 from readmit.errors import ParameterError
-from readmit.figures import SMALL, integer, number, pick, sector_name, styled, t, trust_name
+from readmit.figures import integer, number, pick, sector_name, styled, t, trust_name
 from readmit.rule import with_wilson_interval
 
 if TYPE_CHECKING:
@@ -267,11 +267,8 @@ def los_vs_readmission_figure(table: pd.DataFrame, *, sector: str = "somatic",
            y_title=pick(nb="Reinnlagt (%)", en="Readmitted (%)", lang=lang),
            lang=lang, height=560)
     if hidden:
-        fig.add_annotation(
-            text=SMALL + ": " + pick(nb="ikke vist (færre enn fem)", en="not shown (fewer than "
-                                     "five)", lang=lang) + ": " + ", ".join(hidden),
-            xref="paper", yref="paper", x=0, y=-0.2, showarrow=False, xanchor="left",
-            font=dict(size=12, color="#555"))
+        add_hidden_note(fig, pick(nb="ikke vist (færre enn fem)", en="not shown (fewer than "
+                                  "five)", lang=lang), hidden)
     if highlight is not None:
         fig.update_layout(legend_title_text=pick(nb="Helseforetak", en="Health trust", lang=lang))
     return fig

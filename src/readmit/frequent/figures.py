@@ -223,7 +223,7 @@ def care_plan_figure(table: pd.DataFrame, *, lang: str = "nb") -> go.Figure:
             continue
         fig.add_trace(go.Scatter(
             x=list(g["month"]) + list(g["month"])[::-1],
-            y=list(g["ci_high"]) + list(g["ci_low"])[::-1], fill="toself",
+            y=list(g["ci_high"]) + list(g["ci_low"])[::-1], fill="toself", mode="lines",
             fillcolor=interval_band(colours[group]), line=dict(width=0), hoverinfo="skip",
             showlegend=False, name=t("ci95", lang=lang)))
         fig.add_trace(go.Scatter(

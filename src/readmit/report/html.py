@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 #: plotly config of every chart: no logo, no link to plotly's cloud, responsive.
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False,
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -28,19 +28,23 @@ class KeyFigure:
     note: str = ""
 
 
-def figure_html(fig, *, caption: str | None = None) -> str:
+def figure_html(fig, *, caption: str | None = None, div_id: str | None = None) -> str:
     """A plotly figure as a ``<figure>`` (plotly.js is embedded once by the page).
+
+    Hand it only a figure drawn from a :func:`readmit.privacy.masked` table:
+    plotly embeds every value it draws (hover text and custom data too).
 
     Examples
     --------
     >>> import plotly.graph_objects as go
-    >>> "<figure" in figure_html(go.Figure(), caption="Hi")
+    >>> page = figure_html(go.Figure(), caption="Hi", div_id="chart-x")
+    >>> "<figure" in page and 'id="chart-x"' in page
     True
     """
     import plotly.io as pio
 
     div = pio.to_html(fig, include_plotlyjs=False, full_html=False, config=PLOTLY_CONFIG,
-                      validate=True)
+                      validate=True, div_id=div_id)
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return f'<figure class="chart">{div}{cap}</figure>'
 
@@ -52,7 +56,7 @@ def table_html(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None,
     Examples
     --------
     >>> print(table_html(pd.DataFrame({"a": ["x"], "b": ["<5"]}), numeric=["b"]))
-    <table><thead><tr><th>a</th><th class="num">b</th></tr></thead><tbody><tr><td>x</td><td class="num">&lt;5</td></tr></tbody></table>
+    <div class="table-wrap"><table><thead><tr><th>a</th><th class="num">b</th></tr></thead><tbody><tr><td>x</td><td class="num">&lt;5</td></tr></tbody></table></div>
     """
     headers = dict(headers or {})
     cols = list(frame.columns)
@@ -62,7 +66,8 @@ def table_html(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None,
         "<tr>" + "".join(f"<td{cls[c]}>{html.escape(_text(v))}</td>" for c, v in zip(cols, row))
         + "</tr>" for row in frame.itertuples(index=False))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def key_figures_html(items: Sequence[KeyFigure]) -> str:
@@ -84,6 +89,26 @@ def paragraphs(*texts: str) -> str:
 def note_html(text: str) -> str:
     """A short note in grey (e.g. that a section has no data)."""
     return f'<p class="note">{html.escape(text)}</p>'
+
+
+def formats(lang: str, *, integers: Sequence[str] = (), percents: Sequence[str] = (),
+            decimals: Mapping[str, int] | None = None) -> dict:
+    """Cell formats for :func:`readmit.privacy.displayed`: counts, shares as
+    per cent, and numbers with a given number of decimals, in ``lang``.
+
+    Examples
+    --------
+    >>> f = formats("nb", integers=["n"], percents=["rate"], decimals={"los": 1})
+    >>> f["n"](1234), f["rate"](0.1192), f["los"](4.25)
+    ('1 234', '11,9 %', '4,2')
+    """
+    from readmit.figures import integer, number, percent
+
+    out: dict = {c: (lambda v: integer(v, lang=lang)) for c in integers}
+    out.update({c: (lambda v: percent(v, lang=lang)) for c in percents})
+    for c, d in (decimals or {}).items():
+        out[c] = (lambda v, d=d: number(v, d, lang=lang))
+    return out
 
 
 def _text(v: object) -> str:
