@@ -291,7 +291,8 @@ def comparison_table(sims: list[Simulation], outcomes=("gross_saving_per_year", 
     """Scenarios side by side for reading: base case, mean and 90% interval.
 
     Money in NOK million with one decimal; ROI as a ratio; ``–`` where an
-    outcome is undefined (ROI without a cost).
+    outcome is undefined (ROI without a cost). An outcome that is zero or
+    undefined in every draw of every scenario is left out.
 
     Examples
     --------
@@ -312,7 +313,9 @@ def comparison_table(sims: list[Simulation], outcomes=("gross_saving_per_year", 
              "interval": pick(nb="90 % intervall", en="90% interval", lang=lang)}
     to = pick(nb="til", en="to", lang=lang)
     rows = []
-    outcomes = [o for o in outcomes if any(np.any(sim.outcomes[o] != 0) for sim in sims)]
+    outcomes = [o for o in outcomes
+                if any(np.any(np.isfinite(sim.outcomes[o]) & (sim.outcomes[o] != 0))
+                       for sim in sims)]
     summaries = [(sim.scenario.label(lang), sim.summary()) for sim in sims]
     for name in outcomes:
         scale = _scale(name)

@@ -88,6 +88,10 @@ def section(ctx) -> Section:
           "number of days from admission to discharge."),
         t("Et indeksopphold er et opphold der pasienten skrives ut i live.",
           "An index stay is a stay from which the patient is discharged alive."),
+        t("Sektorene er somatikk, psykisk helsevern for voksne (VOP) og tverrfaglig "
+          "spesialisert rusbehandling (TSB).",
+          "The sectors are somatic care, adult mental health care (VOP) and specialised "
+          "substance-use treatment (TSB)."),
         t(f"En reinnleggelse er en ny akutt innleggelse i samme sektor innen {days} dager "
           f"({24 * days} timer) etter utskrivning. Planlagte innleggelser og tilbakeføringer "
           "teller ikke.",
@@ -128,7 +132,7 @@ def section(ctx) -> Section:
           "privacy. The report holds aggregates only."),
     ]
     body = ["<ul>" + "".join(f"<li>{html.escape(d)}</li>" for d in defs) + "</ul>",
-            table_html(parameter_table(ctx),
+            table_html(parameter_table(ctx), wrap=["meaning"],
                        headers={"parameter": t("Parameter", "Parameter"),
                                 "meaning": t("Betydning", "Meaning"),
                                 "value": t("Verdi", "Value")},

@@ -14,7 +14,8 @@ from readmit.frequent.concentration import CONCENTRATION_SUPPRESSION, LORENZ_SUP
 from readmit.frequent.emergency import CALLER_COUNTS, CALLER_DERIVED
 from readmit.frequent.heavy_users import HEAVY_USER_COUNTS, HEAVY_USER_DERIVED
 from readmit.privacy import displayed, masked
-from readmit.report.html import figure_html, formats, note_html, paragraphs, table_html
+from readmit.report.html import (figure_html, formats, note_html, paragraphs, table_html,
+                                 with_interval)
 from readmit.report.sections import Section
 
 #: Months before and after a care plan's start, and contacts that make a frequent user.
@@ -77,7 +78,7 @@ def _callers(ctx) -> str:
     shown = displayed(table, counts=CALLER_COUNTS, derived=CALLER_DERIVED,
                       formats=formats(lang, integers=CALLER_COUNTS, percents=["contact_share"]))
     names = {"AMK": "AMK", "LV": t("Legevakt", "Legevakt"),
-             "both": t("Begge (felles multibrukere)", "Both (shared frequent users)")}
+             "both": t("Begge (felles)", "Both (shared)")}
     shown["service"] = shown["service"].map(lambda s: names.get(s, s))
     return table_html(
         shown, numeric=[*CALLER_COUNTS, "contact_share"],
@@ -115,13 +116,11 @@ def _care_plans(ctx) -> list[str]:
                                       decimals={c: 2 for c in ("rate_ratio", "ci_low",
                                                                "ci_high")}))
     shown["estimate"] = shown["estimate"].map(names)
+    shown = with_interval(shown[["estimate", "n_persons", "rate_ratio", "ci_low", "ci_high"]])
     out.append(table_html(
-        shown[["estimate", "n_persons", "rate_ratio", "ci_low", "ci_high"]],
-        numeric=["n_persons", "rate_ratio", "ci_low", "ci_high"],
+        shown, numeric=["n_persons", "rate_ratio", "ci"],
         headers={"estimate": t("Anslag", "Estimate"), "n_persons": t("Personer", "Persons"),
-                 "rate_ratio": t("Ratebrøk", "Rate ratio"),
-                 "ci_low": t("95 % KI, nedre", "95% CI, low"),
-                 "ci_high": t("95 % KI, øvre", "95% CI, high")},
+                 "rate_ratio": t("Ratebrøk", "Rate ratio"), "ci": t("95 % KI", "95% CI")},
         caption=t("Henvendelser per måned året etter mot året før start (1 = ingen endring)",
                   "Contacts per month in the year after against the year before the start "
                   "(1 = no change)")))

@@ -6,7 +6,8 @@ from readmit.analyses.length_of_stay import (LOS_SUPPRESSION, los_vs_readmission
                                              rates_by_los_band_figure)
 from readmit.figures import trust_name
 from readmit.privacy import displayed, masked
-from readmit.report.html import figure_html, formats, note_html, paragraphs, table_html
+from readmit.report.html import (figure_html, formats, note_html, paragraphs, table_html,
+                                 with_interval)
 from readmit.report.sections import Section
 
 
@@ -39,15 +40,15 @@ def section(ctx) -> Section:
                       formats=formats(lang, integers=["n_index", "n_readmitted"],
                                       percents=["rate", "ci_low", "ci_high"],
                                       decimals={"mean_los_days": 1}))
+    shown = with_interval(shown)
     shown["institusjonID"] = shown["institusjonID"].map(trust_name)
     body.append(table_html(
-        shown, numeric=["n_index", "mean_los_days", "n_readmitted", "rate", "ci_low", "ci_high"],
+        shown, numeric=["n_index", "mean_los_days", "n_readmitted", "rate", "ci"],
         headers={"institusjonID": t("Helseforetak", "Health trust"),
                  "n_index": t("Indeksopphold", "Index stays"),
                  "mean_los_days": t("Gj.sn. liggetid (døgn)", "Mean length of stay (days)"),
                  "n_readmitted": t("Reinnlagt", "Readmitted"), "rate": t("Andel", "Share"),
-                 "ci_low": t("95 % KI, nedre", "95% CI, low"),
-                 "ci_high": t("95 % KI, øvre", "95% CI, high")},
+                 "ci": t("95 % KI", "95% CI")},
         caption=t(f"Helseforetakene i {last}", f"The health trusts in {last}")))
     intro = paragraphs(
         t("Hver boble er ett helseforetak ett år: til høyre betyr lengre liggetid, høyere opp "

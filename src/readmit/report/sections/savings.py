@@ -86,7 +86,8 @@ def section(ctx) -> Section:
     body.append(figure_html(figures.comparison_chart(sims, "gross_saving_per_year", lang=lang),
                             div_id=ctx.chart_id("scenarios")))
     comparison = figures.comparison_table(sims, lang=lang).reset_index()
-    body.append(table_html(comparison, numeric=list(comparison.columns[2:]), caption=t(
+    body.append(table_html(comparison, numeric=list(comparison.columns[2:]),
+                           wrap=[comparison.columns[0]], caption=t(
         f"Scenarioene med reinnleggelsene i {base['year']} som grunnlag (mill. kr)",
         f"The scenarios with the readmissions of {base['year']} as baseline (NOK million)")))
     intro.append(t(
@@ -94,11 +95,12 @@ def section(ctx) -> Section:
         "årlige bruttogevinsten: punktet er medianen, ruten gjennomsnittet og streken spennet "
         f"som dekker 90 % av {ctx.draws} simuleringer der de usikre verdiene trekkes fra sine "
         "fordelinger. "
-        "Gevinsten er før kostnaden ved tiltaket som skal gi den; \"går i balanse\" er det "
+        "Gevinsten er før kostnaden ved tiltaket som skal gi den; «går i balanse» er det "
         "tiltaket kan koste per år og fortsatt lønne seg.",
         f"The scenarios take the readmissions of {base['year']} as their baseline. The chart "
         "shows the gross saving per year: the dot is the median, the diamond the mean and the "
         f"bar the range that covers 90% of {ctx.draws} simulations in which the uncertain "
-        "values are drawn from their distributions. The saving is before the cost of the measure that brings "
-        "it; \"break-even\" is what the measure could cost per year and still pay."))
+        "values are drawn from their distributions. The saving is before the cost of the "
+        "measure that brings it; “break-even” is what the measure could cost per year and "
+        "still pay."))
     return Section("savings", title, paragraphs(*intro), body)

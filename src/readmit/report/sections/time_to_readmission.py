@@ -9,7 +9,7 @@ from readmit.analyses.time_to_readmission import (DAYS_BY_LOS_SUPPRESSION,
                                                   TIME_TO_READMISSION_SUPPRESSION,
                                                   days_to_readmission_by_los_figure,
                                                   time_to_readmission_figure)
-from readmit.figures import percent, sector_name
+from readmit.figures import percent
 from readmit.privacy import masked
 from readmit.report.html import figure_html, note_html, paragraphs
 from readmit.report.sections import Section
@@ -70,14 +70,20 @@ def section(ctx) -> Section:
 
 
 def _at_day_30(table: pd.DataFrame, lang: str) -> str:
-    """One sentence with the somatic figures on day 30, when they may be shown."""
-    row = table[(table["group"] == "somatic") & (table["day"] == 30)]
-    if row.empty or row[["cif_readmission", "one_minus_km"]].isna().any(axis=None):
+    """One sentence with the somatic figures on day 30 and after a year, when they
+    may be shown."""
+    def at(day: int):
+        row = table[(table["group"] == "somatic") & (table["day"] == day)]
+        if row.empty or row[["cif_readmission", "one_minus_km"]].isna().any(axis=None):
+            return None
+        return float(row["cif_readmission"].iloc[0]), float(row["one_minus_km"].iloc[0])
+
+    month, year = at(30), at(int(table["day"].max()))
+    if month is None or year is None:
         return ""
-    cif, km = float(row["cif_readmission"].iloc[0]), float(row["one_minus_km"].iloc[0])
-    name = sector_name("somatic", lang=lang).lower()
+    m, (y, km) = percent(month[0], lang=lang), (percent(v, lang=lang) for v in year)
     if lang == "nb":
-        return (f"I {name} var {percent(cif, lang=lang)} reinnlagt innen 30 dager; "
-                f"1 − Kaplan–Meier ville sagt {percent(km, lang=lang)}.")
-    return (f"In {name}, {percent(cif, lang=lang)} were readmitted within 30 days; "
-            f"1 − Kaplan–Meier would have said {percent(km, lang=lang)}.")
+        return (f"I somatikk var {m} av pasientene reinnlagt etter 30 dager og {y} etter ett "
+                f"år; 1 − Kaplan–Meier ville sagt {km} etter ett år.")
+    return (f"In somatic care, {m} of the patients were readmitted after 30 days and {y} after "
+            f"a year; 1 − Kaplan–Meier would have said {km} after a year.")

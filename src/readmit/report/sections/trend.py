@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from readmit.analyses.trend import TREND_SUPPRESSION, trend_figure
-from readmit.figures import sector_name
 from readmit.privacy import displayed, masked
-from readmit.report.html import figure_html, formats, note_html, paragraphs, table_html
+from readmit.report.html import (figure_html, formats, note_html, paragraphs, sector_short,
+                                 table_html, with_interval)
 from readmit.report.sections import Section
 
 COLUMNS = ["year", "sector", "n_index", "n_readmitted", "rate", "ci_low", "ci_high",
@@ -36,15 +36,15 @@ def section(ctx) -> Section:
     shown = displayed(table[COLUMNS], **TREND_SUPPRESSION, formats=formats(
         lang, integers=["n_index", "n_readmitted", "n_stays_ready", "ukp_days"],
         percents=["rate", "ci_low", "ci_high"]))
-    shown["sector"] = shown["sector"].map(lambda s: sector_name(s, lang=lang))
+    shown = with_interval(shown)
+    shown["sector"] = shown["sector"].map(lambda s: sector_short(s, lang=lang))
     headers = {"year": t("År", "Year"), "sector": t("Sektor", "Sector"),
                "n_index": t("Indeksopphold", "Index stays"),
                "n_readmitted": t("Reinnlagt", "Readmitted"), "rate": t("Andel", "Share"),
-               "ci_low": t("95 % KI, nedre", "95% CI, low"),
-               "ci_high": t("95 % KI, øvre", "95% CI, high"),
+               "ci": t("95 % KI", "95% CI"),
                "n_stays_ready": t("Utskrivningsklare opphold", "Stays ready for discharge"),
                "ukp_days": t("Utskrivningsklare døgn", "Ready-for-discharge days")}
-    body.append(table_html(shown, headers=headers, numeric=COLUMNS[2:],
+    body.append(table_html(shown, headers=headers, numeric=list(shown.columns[2:]),
                            caption=t("Tallene bak figuren", "The numbers behind the chart")))
     intro = paragraphs(
         t("Den øverste delen av figuren viser hvor stor andel av pasientene som ble lagt inn "
