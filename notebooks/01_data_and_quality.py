@@ -40,9 +40,24 @@ sector = None
 
 # %%
 import readmit
+from readmit.quality import extract_files, generator_info, reject_reasons, row_counts
 
 ex = readmit.open(extract_dir)
 ex
+
+# %% [markdown]
+# ## Which delivery this is
+#
+# The files of the folder, their size and date, and a fingerprint of their
+# content (the first digits of its SHA-256): the same files give the same
+# fingerprint wherever they are copied, so a result can be traced to the
+# delivery it came from. A synthetic extract also says what generated it.
+
+# %%
+extract_files(extract_dir)
+
+# %%
+generator_info(extract_dir)
 
 # %% [markdown]
 # ## Rows read, kept and rejected
@@ -51,16 +66,21 @@ ex
 # `kept` or `rejected`.
 
 # %%
-ex.counts_frame()
+row_counts(ex)
 
 # %% [markdown]
 # ## Why rows were rejected
 #
-# The number of rejected rows per file and reason. `ex.rejects_frame()` lists
-# every rejected row with its row number, for finding it in the source file.
+# The number of rejected rows per file and reason (an empty table: nothing
+# was rejected). A row with two faults counts under each reason.
+# `ex.rejects_frame()` lists every rejected row with its row number and
+# column, for finding it in the source file.
 
 # %%
-ex.reject_summary()
+reject_reasons(ex)
+
+# %%
+ex.rejects_frame().head(20)
 
 # %% [markdown]
 # ## The rule, and the period it covers

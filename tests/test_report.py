@@ -211,7 +211,7 @@ def test_a_group_of_three_readmissions_shows_small_in_every_table(three_page):
     cells = _row(three_page, r'<td>2018</td>(?=<td class="num">)')
     assert cells == [small] * 4, cells
     # the key figures: the share and the saving of 10% fewer
-    values = re.findall(r'<div class="kf-value">(.*?)</div>', three_page)
+    values = re.findall(r'<span class="kf-number">(.*?)</span>', three_page)
     assert values[0] == small and values[-1] == small, values
     assert "The scenarios are not shown" in three_page
     assert "7.0%" not in three_page and "6.98" not in three_page    # 3 / 43

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from readmit import datasets  # noqa: E402
+from readmit import datasets, quality  # noqa: E402
 from readmit.errors import ParameterError, ReadmitError, StructuralError  # noqa: E402
 from readmit.frequent import (care_plan_effects, care_plan_figure,  # noqa: E402
                               care_plan_monthly, care_plan_panel, care_plan_rate_ratios,
@@ -39,7 +39,7 @@ from readmit.analyses import (days_to_readmission_by_los,  # noqa: E402
                               time_to_readmission_figure, trend, trend_figure)
 
 __all__ = [
-    "open", "Extract", "Readmissions", "datasets",
+    "open", "Extract", "Readmissions", "datasets", "quality",
     "ReadmitError", "StructuralError", "ParameterError",
     # analyses (readmit.analyses): a table from the rule, a figure from the table
     "trend", "trend_figure", "rates_by_los_band", "rates_by_los_band_figure",

@@ -26,6 +26,7 @@ class KeyFigure:
     value: str
     change: str = ""
     note: str = ""
+    unit: str = ""
 
 
 def figure_html(fig, *, caption: str | None = None, div_id: str | None = None) -> str:
@@ -193,8 +194,10 @@ def key_figures_html(items: Sequence[KeyFigure]) -> str:
     for k in items:
         change = f'<div class="change">{html.escape(k.change)}</div>' if k.change else ""
         note = f'<div class="kf-note">{html.escape(k.note)}</div>' if k.note else ""
+        unit = f' <span class="kf-unit">{html.escape(k.unit)}</span>' if k.unit else ""
         cards.append(f'<div class="kf"><div class="kf-label">{html.escape(k.label)}</div>'
-                     f'<div class="kf-value">{html.escape(k.value)}</div>{change}{note}</div>')
+                     f'<div class="kf-value"><span class="kf-number">{html.escape(k.value)}'
+                     f'</span>{unit}</div>{change}{note}</div>')
     return f'<div class="key-figures">{"".join(cards)}</div>'
 
 

@@ -1,7 +1,7 @@
 """Key figures of the period, each with its change from the first year to the last."""
 from __future__ import annotations
 
-from readmit.figures import SMALL, integer, nok, percent
+from readmit.figures import SMALL, integer, number, percent
 from readmit.privacy import is_small
 from readmit.report.html import KeyFigure, key_figures_html, paragraphs
 from readmit.report.sections import Section
@@ -79,11 +79,13 @@ def section(ctx) -> Section:
     if last in burden.index:
         b = burden.loc[last]
         value = saving(0.10, bed_days=float(b.bed_days), ukp_days=float(b.ukp_days))
+        hide = _hidden(b.n_readmissions)
         items.append(KeyFigure(t(f"Gevinst av 10 % færre reinnleggelser ({last})",
                                  f"Saving of 10% fewer readmissions ({last})"),
-                               SMALL if _hidden(b.n_readmissions) else nok(value, lang=lang),
+                               SMALL if hide else number(value / 1e6, 1, lang=lang),
                                t("per år, før kostnaden ved tiltaket",
-                                 "per year, before the cost of any measure")))
+                                 "per year, before the cost of any measure"),
+                               unit="" if hide else t("mill. kr", "NOK million")))
     intro = paragraphs(t(
         f"De viktigste tallene for perioden {first}–{last}, med endringen fra første til "
         "siste år. Hvert tall forklares nærmere i delene under.",
