@@ -19,7 +19,8 @@ def register(add) -> None:
     p.add_argument("--lang", choices=["nb", "en"], default="nb",
                    help="language: nb (bokmål) or en (English)")
     p.add_argument("--highlight", default=None, metavar="TRUST",
-                   help="mark this trust (institusjonID, e.g. HFO) in every chart (default: none)")
+                   help="mark this trust (institusjonID, e.g. HFO) in every chart that shows "
+                        "trusts (default: none)")
     p.add_argument("--scenario", action="append", default=None, metavar="FILE_OR_NAME",
                    help="a savings scenario YAML file or shipped name to compare; repeat for "
                         "several (default: 10%% fewer readmissions)")

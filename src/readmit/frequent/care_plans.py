@@ -49,11 +49,12 @@ EFFECT_COLUMNS = ["estimate", "n_persons", "rate_ratio", "ci_low", "ci_high"]
 #: Its rows, in order.
 ESTIMATES = ["plan_before_after", "comparison_before_after", "difference_in_differences"]
 #: Small numbers of :func:`care_plan_rate_ratios`: a ratio is hidden when either
-#: group behind it has 1-4 persons.
+#: group behind it has 1-4 persons, and so is the difference in differences' count
+#: of persons (the planned group's count shown beside it would give the other's).
 CARE_PLAN_SUPPRESSION = {
     "counts": ["n_persons", "n_plan", "n_comparison"],
     "derived": {c: ["n_persons", "n_plan", "n_comparison"]
-                for c in ("rate_ratio", "ci_low", "ci_high")},
+                for c in ("n_persons", "rate_ratio", "ci_low", "ci_high")},
 }
 #: Small numbers of :func:`care_plan_monthly`: a month's rate is computed from
 #: its persons and their contacts.
