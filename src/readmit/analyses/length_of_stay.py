@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from readmit.analyses._common import (LOS_BANDS, add_hidden_note, as_percent, as_values, group_colours,
-                                      group_label, groupings, los_band_label, select_groups,
-                                      shown_count, shown_share)
+from readmit.analyses._common import (LOS_BANDS, add_hidden_note, as_percent, as_values,
+                                      group_colours, group_label, groupings, los_band_label,
+                                      select_groups, shown_count, shown_share)
 from readmit.errors import ParameterError
 from readmit.figures import integer, number, pick, sector_name, styled, t, trust_name
 from readmit.rule import with_wilson_interval

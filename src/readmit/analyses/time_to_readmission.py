@@ -47,9 +47,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from readmit.analyses._common import (LOS_BANDS, add_hidden_note, as_percent, check_horizon, group_colours,
-                                      group_label, groupings, los_band_label, shown_count,
-                                      shown_share)
+from readmit.analyses._common import (LOS_BANDS, add_hidden_note, as_percent, check_horizon,
+                                      group_colours, group_label, groupings, los_band_label,
+                                      shown_count, shown_share)
 from readmit.analyses.cumulative_incidence import cumulative_incidence
 from readmit.errors import ParameterError
 from readmit.figures import interval_band, pick, sector_name, styled, t

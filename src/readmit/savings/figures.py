@@ -325,7 +325,8 @@ def comparison_table(sims: list[Simulation], outcomes=("gross_saving_per_year", 
             def show(v, scale=scale):
                 return money(v, lang=lang) if scale == MILLION else _fmt(v, lang)
             rows.append({heads["outcome"]: _axis_label(name, lang), heads["scenario"]: title,
-                         heads["base"]: show(r.base / scale), heads["mean"]: show(r["mean"] / scale),
+                         heads["base"]: show(r.base / scale),
+                         heads["mean"]: show(r["mean"] / scale),
                          heads["interval"]: (f"{show(r.p05 / scale)} {to} {show(r.p95 / scale)}"
                                              if np.isfinite(r.p05) else "–")})
     return pd.DataFrame(rows).set_index([heads["outcome"], heads["scenario"]])

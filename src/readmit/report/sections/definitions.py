@@ -51,7 +51,8 @@ def parameter_table(ctx) -> pd.DataFrame:
              _value(ctx.highlight, ctx.lang)),
             ("scenarios", t("Sparescenarioer", "Savings scenarios"),
              _value(ctx.scenario_names, ctx.lang)),
-            ("draws", t("Trekk i simuleringen (Monte Carlo)", "Draws of the simulation (Monte Carlo)"),
+            ("draws", t("Trekk i simuleringen (Monte Carlo)",
+                        "Draws of the simulation (Monte Carlo)"),
              str(ctx.draws)),
             ("seed", t("Frø for simuleringen", "Seed of the simulation"), str(ctx.seed))]
     return pd.DataFrame(out, columns=["parameter", "meaning", "value"])
