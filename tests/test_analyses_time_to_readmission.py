@@ -277,7 +277,7 @@ def test_cli_writes_exactly_the_issue_columns_suppressed(small_extract, tmp_path
     numeric = pd.to_numeric(table["n_at_risk"], errors="coerce")
     assert not numeric.between(1, 4).any()
     first_day = table[(table["group"] == "somatic")].iloc[0]
-    assert first_day["cif_death"] == "0"           # no death on day 0: 0 is shown
+    assert float(first_day["cif_death"]) == 0.0    # no death on day 0: 0 is shown
 
 
 def test_cli_bad_group_and_horizon_one_line_exit_2(small_extract, capsys):
