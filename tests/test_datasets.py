@@ -73,3 +73,22 @@ def test_every_kind_of_stay_and_event_occurs(ex):
     assert deaths >= 1                                    # dead within six months of a readmission
     effects = r.care_plan_effects()
     assert effects.n_plan.max() >= 1 and effects.n_comparison.max() >= 1
+
+
+def test_care_level_8_adds_contacts_during_stays_and_changes_nothing_else():
+    def key(e):
+        return tuple(v for k, v in e.items() if k != "episode_lnr")
+
+    plain = build_example.example_tables()
+    with_8 = build_example.example_tables(care_level_8=True)
+    added = [e for e in with_8["episoder"] if e["omsorgsniva"] == 8]
+    assert len(added) >= 5
+    assert sorted(map(key, with_8["episoder"]), key=str) == sorted(
+        map(key, plain["episoder"] + added), key=str)
+    for name in ("pasienter", "akuttkontakter", "handlingsplaner"):
+        assert with_8[name] == plain[name]
+    # each lies inside an inpatient episode of the same person
+    stays = [(e["lopenr"], e["inndato"], e["utdato"]) for e in plain["episoder"]
+             if e["omsorgsniva"] == 1]
+    assert all(any(p == e["lopenr"] and a < e["inndato"] < b for p, a, b in stays)
+               for e in added)

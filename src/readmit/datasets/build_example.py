@@ -9,8 +9,9 @@ example of readmit runs on it for real:
 - every trust of Helse Vest (HST, HFO, HBE, HFD, HDS) and every sector
   (``sektor`` 1 somatic, 2 VOP, 3 TSB);
 - ``omsorgsniva`` 1 (inpatient), 2 (day) and 3 (outpatient); 8 (an
-  outpatient contact during an inpatient stay) is left out: the loader of
-  this version rejects it as an unknown code;
+  outpatient contact during an inpatient stay) only with ``care_level_8=True``:
+  the loader of this version rejects it as an unknown code (a newer loader
+  accepts it; then write the example with it);
 - ``innmateHast`` 1-5, every ``fraSted``/``tilSted`` code, ``uttilstand``
   1-3, ``kjonn`` 1, 2 and 9, every age band;
 - transfers between trusts (episodes less than 8 hours apart), planned
@@ -31,6 +32,7 @@ checks that the shipped files are exactly what it writes. To change the
 example, change this script and run::
 
     python -m readmit.datasets.build_example          # rewrites readmit/datasets/example/
+    python -m readmit.datasets.build_example --care-level-8   # with omsorgsniva 8
 
 Examples
 --------
@@ -93,13 +95,18 @@ DEATHS = {3: "hospital", 14: "hospital", 33: "suicide", 9: "window", 20: "window
 HEAVY_USERS = (5, 12)
 
 
-def example_tables(seed: int = SEED) -> dict[str, list[dict]]:
+def example_tables(seed: int = SEED, *, care_level_8: bool = False) -> dict[str, list[dict]]:
     """The example's rows: ``{"episoder": [...], "pasienter": [...], ...}``.
 
     Parameters
     ----------
     seed : int
         The seed of :class:`random.Random`.
+    care_level_8 : bool, default False
+        Add an outpatient contact during every seventh inpatient stay of two
+        days or more (``omsorgsniva`` 8, on the stay's second day, in the
+        discharging trust). No random number is drawn for it, so the other
+        rows stay as they are.
 
     Returns
     -------
@@ -141,6 +148,8 @@ def example_tables(seed: int = SEED) -> dict[str, list[dict]]:
             # the end of the data: an outpatient visit on 30 December 2019
             episodes.append(_outpatient(pid, trust, sector, sex, born,
                                         dt.datetime(2019, 12, 30, 9, 0), "Z09.8"))
+    if care_level_8:
+        episodes += _during_stays(episodes)
     episodes.sort(key=lambda e: (e["inndato"], e["inntid"] or "", e["lopenr"]))
     for n, e in enumerate(episodes, start=1):
         e["episode_lnr"] = n
@@ -149,7 +158,8 @@ def example_tables(seed: int = SEED) -> dict[str, list[dict]]:
             "handlingsplaner": plans}
 
 
-def write_example_extract(folder: str | Path, *, seed: int = SEED) -> Path:
+def write_example_extract(folder: str | Path, *, seed: int = SEED,
+                          care_level_8: bool = False) -> Path:
     """Write the example extract's four CSV files into ``folder`` (created); return it.
 
     Parameters
@@ -157,6 +167,8 @@ def write_example_extract(folder: str | Path, *, seed: int = SEED) -> Path:
     folder : str or pathlib.Path
     seed : int
         The seed of :class:`random.Random` (the shipped files use :data:`SEED`).
+    care_level_8 : bool, default False
+        As :func:`example_tables`.
 
     Returns
     -------
@@ -164,7 +176,7 @@ def write_example_extract(folder: str | Path, *, seed: int = SEED) -> Path:
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    tables = example_tables(seed)
+    tables = example_tables(seed, care_level_8=care_level_8)
     for name, columns in (("episoder", EPISODE_COLUMNS), ("pasienter", PERSON_COLUMNS),
                           ("akuttkontakter", CONTACT_COLUMNS),
                           ("handlingsplaner", PLAN_COLUMNS)):
@@ -253,6 +265,20 @@ def _episodes(rng, pid, trust, sector, sex, born, stay, alive, place) -> list[di
     return out
 
 
+def _during_stays(episodes: list[dict]) -> list[dict]:
+    """An outpatient contact (``omsorgsniva`` 8) on the second day of every seventh
+    inpatient episode of two days or more."""
+    long = [e for e in episodes if e["omsorgsniva"] == 1
+            and (e["utdato"] - e["inndato"]).days >= 2]
+    out = []
+    for e in long[::7]:
+        at = dt.datetime.combine(e["inndato"] + dt.timedelta(days=1), dt.time(10, 0))
+        out.append({**e, "omsorgsniva": 8, "innmateHast": 4, "fraSted": 1, "tilSted": 1,
+                    **_stamps(at, at + dt.timedelta(hours=1)), "drg": "468", "korrvekt": 0.1,
+                    "uttilstand": 1, "utskrklardato": None})
+    return out
+
+
 def _outpatient(pid, trust, sector, sex, born, at, condition, level=3) -> dict:
     """A planned day (``omsorgsniva`` 2) or outpatient (3) visit of about an hour."""
     return {"lopenr": pid, "institusjonID": trust, "sektor": sector, "omsorgsniva": level,
@@ -334,10 +360,13 @@ def _text(value) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite the shipped example (or the folder given as the only argument)."""
+    """Rewrite the shipped example (or the folder given as the argument);
+    ``--care-level-8`` adds the contacts during stays."""
     args = sys.argv[1:] if argv is None else argv
+    care_level_8 = "--care-level-8" in args
+    args = [a for a in args if a != "--care-level-8"]
     folder = Path(args[0]) if args else Path(__file__).with_name("example")
-    path = write_example_extract(folder)
+    path = write_example_extract(folder, care_level_8=care_level_8)
     print(f"wrote {path}")
     return 0
 
