@@ -7,7 +7,7 @@ SCALE  ?= 1.0
 EXTRACT := data/synthetic/helse-vest
 REPORT  := reports/helse-vest.html
 
-.PHONY: install install-test report extract calibration test bench clean
+.PHONY: install install-test report extract calibration test bench lab screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,27 @@ report: $(VENV)/.installed $(EXTRACT)/episoder.parquet
 	$(BIN)/readmit check $(EXTRACT)
 	$(BIN)/readmit report $(EXTRACT) --out $(REPORT)
 
+## docs/report.png, the README's screenshot of the report (headless Chromium:
+## Debian's chromium)
+CHROMIUM ?= chromium
+screenshot: report
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --no-first-run \
+	  --disable-background-networking --disable-component-update --disable-sync \
+	  --user-data-dir=$$(mktemp -d) --hide-scrollbars --virtual-time-budget=20000 \
+	  --window-size=1280,1900 --screenshot=docs/report.png file://$(CURDIR)/$(REPORT)
+
 ## Regenerate data/synthetic/CALIBRATION.md from the default extract
 calibration: $(VENV)/.installed $(EXTRACT)/episoder.parquet
 	$(BIN)/readmit calibration $(EXTRACT) --markdown data/synthetic/CALIBRATION.md
+
+## JupyterLab in the project's environment, on the notebooks (jupytext percent
+## scripts open as notebooks; outputs are never stored in them). LAB_ARGS passes
+## options on, e.g. make lab LAB_ARGS="--no-browser --allow-root" in a container.
+lab: $(VENV)/.installed-test $(EXTRACT)/episoder.parquet
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
+	cd notebooks && ../$(BIN)/jupyter lab $(LAB_ARGS)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider

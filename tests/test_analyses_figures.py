@@ -98,9 +98,15 @@ def test_bubble_chart_joins_each_trusts_years_in_order(tables):
     fig = figure(table, sector="somatic")
     assert len(fig.data) == table.loc[table.sector == "somatic", "institusjonID"].nunique()
     for trace in fig.data:
-        years = [int(y) for y in trace.text]
-        assert years == sorted(years) and len(years) == 6      # 2014-2019, labelled
+        years = [int(h.split("<br>")[0].rsplit(", ", 1)[1]) for h in trace.hovertext]
+        assert years == sorted(years) and len(years) == 6      # 2014-2019
+        # the path's ends are labelled (the years between are in the hover text)
+        assert list(trace.text) == ["2014", "", "", "", "", "2019"]
         assert trace.marker.sizemode == "area"
+    marked = figure(table, sector="somatic", highlight="HFO")
+    labels = {t.name: [x for x in t.text if x] for t in marked.data}
+    assert labels.pop("Helse Fonna") == [str(y) for y in range(2014, 2020)]
+    assert not any(labels.values())                            # only the marked trust's years
     with pytest.raises(ParameterError, match="sector"):
         figure(table, sector="icu")
 

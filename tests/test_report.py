@@ -2,11 +2,15 @@
 
 The privacy checks run on two extracts: the small synthetic extract with its
 person ids rewritten to strings that cannot occur by chance (``PX0000123Z``),
-and a hand-made extract where one year holds exactly 3 readmissions among 40
-index stays, so that its row must show ``<5``.
+and a hand-made extract where one year holds exactly 3 readmissions among 43
+index stays, so that its rows must show ``<5`` and no chart may hold the 3
+(plotly embeds every value it draws: :func:`plotly_figures` reads them back
+from the page, typed arrays decoded).
 """
 from __future__ import annotations
 
+import base64
+import json
 import re
 import shutil
 import subprocess
@@ -25,6 +29,59 @@ from readmit.cli import main
 from readmit.report import report_html
 
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+SECTIONS = ["keyfigures", "trend", "length-of-stay", "time-to-readmission", "survival",
+            "fair-comparison", "frequent", "savings", "quality", "definitions", "about"]
+
+
+def plotly_figures(page: str) -> list[dict]:
+    """Every chart of the page as plotly's JSON (``data``, ``layout``), its typed
+    arrays (``{"dtype": ..., "bdata": ...}``) decoded to lists."""
+    decoder = json.JSONDecoder()
+    figures = []
+    for match in re.finditer(r'Plotly\.newPlot\(\s*"[^"]*",\s*', page):
+        data, end = decoder.raw_decode(page, match.end())
+        rest = re.match(r"\s*,\s*", page[end:])
+        layout, _ = decoder.raw_decode(page, end + rest.end())
+        figures.append({"data": _decoded(data), "layout": _decoded(layout)})
+    return figures
+
+
+def _decoded(value):
+    import numpy as np
+
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            if "shape" in value:
+                array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
+            return array.tolist()
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
+def _flat(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _flat(v)
+    else:
+        yield value
+
+
+#: Trace keys that hold what a chart says about its groups (not their positions on
+#: the x axis, which are years, days or bands).
+DRAWN = ("y", "customdata", "text", "hovertext", "q1", "median", "q3", "lowerfence",
+         "upperfence", "mean")
+
+
+def drawn_values(trace: dict):
+    """Every value a trace draws or shows on hover, but its x positions."""
+    for key in DRAWN:
+        yield from _flat(trace.get(key))
+    for bar in ("error_y", "error_x"):
+        for key in ("array", "arrayminus"):
+            yield from _flat((trace.get(bar) or {}).get(key))
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +179,10 @@ def _three_readmissions(tmp: Path) -> Path:
     return tmp / "three"
 
 
-def test_a_group_of_three_readmissions_shows_small(tmp_path):
-    folder = _three_readmissions(tmp_path)
+@pytest.fixture(scope="module")
+def three_page(tmp_path_factory) -> str:
+    """The English report of the extract whose one group holds 3 readmissions."""
+    folder = _three_readmissions(tmp_path_factory.mktemp("three"))
     with readmit.open(folder) as ex:
         r = readmit.Readmissions(ex)
         rates = r.rates(by=["year", "sector"])
@@ -131,12 +190,99 @@ def test_a_group_of_three_readmissions_shows_small(tmp_path):
         # by hand: 40 index stays + 3 readmission stays (themselves index stays, not
         # readmitted) + Qend's stay (no follow-up left: not eligible) -> 43 eligible, 3 readmitted
         assert (int(row.n_index), int(row.n_readmitted)) == (43, 3)
-        page = report_html(r, lang="en")
-    rows = re.findall(r"<tr><td>2018</td><td>Somatic care</td>(.*?)</tr>", page)
-    assert rows, "the 2018 somatic row is missing from the trend table"
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0])
-    assert cells[0] == "43" and cells[1:] == ["&lt;5"] * 4, cells   # readmitted, share, interval
-    assert "7.0%" not in page     # 3 / 43 would show as 7.0%
+        return report_html(r, lang="en")
+
+
+def _row(page: str, first_cells: str) -> list[str]:
+    rows = re.findall(rf"<tr>{first_cells}(.*?)</tr>", page)
+    assert len(rows) == 1, f"one row starting {first_cells!r}: {rows}"
+    return re.findall(r"<td[^>]*>(.*?)</td>", rows[0])
+
+
+def test_a_group_of_three_readmissions_shows_small_in_every_table(three_page):
+    small = "&lt;5"
+    # the trend table: index stays, then readmitted, share and its interval hidden
+    cells = _row(three_page, r"<td>2018</td><td>Somatic care</td>")
+    assert cells[0] == "43" and cells[1:4] == [small] * 3, cells
+    # the trusts' table: the trust's readmissions, share and interval
+    cells = _row(three_page, r"<td>Helse Bergen</td>")
+    assert cells[0] == "43" and cells[2:] == [small] * 3, cells
+    # what readmissions cost: the 3 readmission stays and every sum over them
+    cells = _row(three_page, r'<td>2018</td>(?=<td class="num">)')
+    assert cells == [small] * 4, cells
+    # the key figures: the share and the saving of 10% fewer
+    values = re.findall(r'<span class="kf-number">(.*?)</span>', three_page)
+    assert values[0] == small and values[-1] == small, values
+    assert "The scenarios are not shown" in three_page
+    assert "7.0%" not in three_page and "6.98" not in three_page    # 3 / 43
+
+
+def _is_three(value) -> bool:
+    """The count 3, or the share 3 / 43 as a fraction, per cent or text."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return any(abs(float(value) - v) < 5e-4 for v in (3, 3 / 43, 100 * 3 / 43))
+    text = str(value).split("<br>", 1)[-1]        # the first line names the group and day
+    return bool(re.search(r"(?<![\d.,])3(?![\d.,])|7[.,]0 ?%", text))
+
+
+def test_a_group_of_three_readmissions_is_nowhere_in_the_charts(three_page):
+    figures = plotly_figures(three_page)
+    assert len(figures) == three_page.count('class="plotly-graph-div"') >= 8
+    names = set()
+    for fig in figures:
+        for trace in fig["data"]:
+            names.add(trace.get("name"))
+            found = [v for v in drawn_values(trace) if _is_three(v)]
+            assert not found, (fig["layout"]["title"]["text"], trace.get("name"), found[:5])
+    # the group's own traces are there (drawn with gaps), so the check looked at them
+    assert {"Somatic care", "Helse Bergen"} <= names, names
+
+
+def test_sections_in_order_each_opening_with_plain_sentences(pages):
+    for lang, page in pages.items():
+        keys = re.findall(r'<section id="([^"]+)">', page)
+        assert keys == SECTIONS, keys
+        for key, intro in re.findall(
+                r'<section id="([^"]+)">\s*<h2>[^<]*</h2>\s*<div class="intro">(.*?)</div>',
+                page, re.S):
+            text = re.sub(r"<[^>]+>", "", intro).strip()
+            assert len(text) > 40 and text.endswith("."), (lang, key, text)
+    # the two analyses still to come say so, in both languages
+    assert "senere versjon av readmit" in pages["nb"]
+    assert pages["en"].count("not in this version of readmit yet") == 2
+
+
+def test_highlight_marks_the_trust_in_every_chart_of_trusts(pages):
+    from readmit.figures import HIGHLIGHT
+
+    figures = plotly_figures(pages["en"])
+    marked = [f for f in figures
+              if any(t.get("name") == "Helse Fonna"
+                     and HIGHLIGHT in json.dumps([t.get("line"), t.get("marker")])
+                     for t in f["data"])]
+    with_trusts = [f for f in figures if any(t.get("name") == "Helse Bergen" for t in f["data"])]
+    assert len(with_trusts) >= 3 and len(marked) == len(with_trusts)
+
+
+def test_every_parameter_and_the_versions_are_printed(pages):
+    page = pages["en"]
+    for name in ("window_days", "transfer_hours", "min_age", "sector", "keep_deaths",
+                 "end_date", "years", "window", "link", "exclude_planned_conditions",
+                 "elderly_group", "lang", "highlight", "scenarios", "draws", "seed"):
+        assert f"<td>{name}</td>" in page, name
+    assert f"<td>readmit</td><td>{readmit.__version__}</td>" in page
+    assert re.search(r"<td>episoder\.parquet</td><td>parquet</td>", page)
+    assert "Bed-day cost (NOK)" in page            # the savings scenario's values
+
+
+def test_a_chosen_scenario_is_run_and_named_in_bokmal(small_extract):
+    with readmit.open(small_extract) as ex:
+        page = report_html(readmit.Readmissions(ex), scenarios=["psht_team"],
+                           sections=("savings",), draws=200)
+    assert "Pasientsentrert helseteam (PSHT)" in page
+    assert "10 % færre reinnleggelser" not in page     # only the scenarios asked for
 
 
 def _chromium() -> str | None:
@@ -146,9 +292,10 @@ def _chromium() -> str | None:
 @pytest.mark.skipif(_chromium() is None,
                     reason="headless Chromium (Debian package 'chromium') is not installed; "
                            ".ci/run installs it with apt-get")
-def test_renders_in_headless_chromium(pages, tmp_path):
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_renders_in_headless_chromium(pages, tmp_path, lang):
     page = tmp_path / "report.html"
-    page.write_text(pages["nb"], encoding="utf-8")
+    page.write_text(pages[lang], encoding="utf-8")
     with tempfile.TemporaryDirectory() as profile:
         proc = subprocess.run(
             [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -159,9 +306,10 @@ def test_renders_in_headless_chromium(pages, tmp_path):
     console = [ln for ln in proc.stderr.splitlines() if ":CONSOLE" in ln]
     assert not console, console
     dom = proc.stdout
-    charts = pages["nb"].count('class="plotly-graph-div"')
-    drawn = len(re.findall(r'<div class="plot-container plotly">', dom))
-    assert drawn == charts, (drawn, charts)
+    assert dom, proc.stderr[-2000:]
+    charts = pages[lang].count('class="plotly-graph-div"')
+    drawn = len(re.findall(r'<div class="plot-container plotly"[ >]', dom))
+    assert drawn == charts >= 10, (drawn, charts)
 
 
 def test_command_line_writes_the_file(small_extract, tmp_path, capsys):
@@ -178,4 +326,12 @@ def test_bad_highlight_is_one_line_and_exit_2(small_extract, tmp_path, capsys):
                  "--highlight", "XYZ"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "highlight" in err and "\n" not in err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_bad_scenario_is_one_line_and_exit_2(small_extract, tmp_path, capsys):
+    code = main(["report", str(small_extract), "--out", str(tmp_path / "x.html"),
+                 "--scenario", "no_such_scenario"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "no_such_scenario" in err and "\n" not in err
     assert not (tmp_path / "x.html").exists()

@@ -148,9 +148,9 @@ def test_figures_have_titles_and_units():
 
     sims = [monte_carlo_savings(load_scenario(n), 2000, seed=1) for n in ("psht_team",
                                                                          "hospital_at_home")]
-    for fig in (figures.histogram(sims[0]), figures.comparison_chart(sims),
-                figures.cumulative_chart(sims),
-                figures.tornado_chart(tornado(sims[0].scenario), "PSHT")):
+    for fig in (figures.histogram(sims[0], lang="en"), figures.comparison_chart(sims, lang="en"),
+                figures.cumulative_chart(sims, lang="en"),
+                figures.tornado_chart(tornado(sims[0].scenario), "PSHT", lang="en")):
         assert fig.layout.title.text
         axis = fig.layout.yaxis.title.text if fig.layout.yaxis.title.text and "NOK" in \
             fig.layout.yaxis.title.text else fig.layout.xaxis.title.text

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from readmit import datasets  # noqa: E402
+from readmit import datasets, quality  # noqa: E402
 from readmit.errors import (MissingTableError, ParameterError, ReadmitError,  # noqa: E402
                             StructuralError)
 from readmit.extract import Extract, open, require_table  # noqa: E402,A004
@@ -45,7 +45,7 @@ from readmit.analyses import (days_to_readmission_by_los,  # noqa: E402
 from readmit import survival  # noqa: E402  (six-month survival after discharge)
 
 __all__ = [
-    "open", "Extract", "Readmissions", "datasets", "survival", "require_table",
+    "open", "Extract", "Readmissions", "datasets", "quality", "survival", "require_table",
     "ReadmitError", "StructuralError", "ParameterError", "MissingTableError",
     # analyses (readmit.analyses): a table from the rule, a figure from the table
     "trend", "trend_figure", "rates_by_los_band", "rates_by_los_band_figure",

@@ -88,6 +88,34 @@ def shown_share(value, *, lang: str = "nb", decimals: int = 1) -> str:
     return SMALL if _missing(value) else percent(value, decimals, lang=lang)
 
 
+def add_hidden_note(fig, text: str, items: Sequence[str], *, width: int = 110) -> None:
+    """Say under the chart which groups are not drawn (``<5: text: a, b, ...``),
+    wrapped into lines of about ``width`` characters, with room made for them.
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> fig = go.Figure()
+    >>> add_hidden_note(fig, "not shown", [f"Trust {i}" for i in range(30)], width=60)
+    >>> fig.layout.annotations[0].text.count("<br>"), fig.layout.margin.b
+    (5, 188)
+    """
+    words = f"{SMALL}: {text}: {', '.join(items)}".split(" ")
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 70
+    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
+                       xanchor="left", yanchor="top", yshift=-62, align="left",
+                       showarrow=False, font=dict(size=12, color="#555"))
+    fig.update_layout(margin_b=bottom + 10 + 18 * len(lines))
+
+
 def as_percent(values: pd.Series) -> list:
     """Shares as per cent for plotting; masked cells become gaps (None)."""
     return [None if _missing(v) else 100.0 * float(v) for v in values]

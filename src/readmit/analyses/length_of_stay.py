@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from readmit.analyses._common import (LOS_BANDS, as_percent, as_values, group_colours,
-                                      group_label, groupings, los_band_label, select_groups,
-                                      shown_count, shown_share)
+from readmit.analyses._common import (LOS_BANDS, add_hidden_note, as_percent, as_values,
+                                      group_colours, group_label, groupings, los_band_label,
+                                      select_groups, shown_count, shown_share)
 from readmit.errors import ParameterError
-from readmit.figures import SMALL, integer, number, pick, sector_name, styled, t, trust_name
+from readmit.figures import integer, number, pick, sector_name, styled, t, trust_name
 from readmit.rule import with_wilson_interval
 
 if TYPE_CHECKING:
@@ -200,7 +200,9 @@ def los_vs_readmission_figure(table: pd.DataFrame, *, sector: str = "somatic",
                               lang: str = "nb", highlight: str | None = None) -> go.Figure:
     """The pre-project's bubble chart: each trust's mean length of stay (x)
     against its readmission share (y), one bubble per year, its area the
-    catchment population, the years joined in order and labelled.
+    catchment population, the years joined in order. The first and last year
+    of each path are labelled; with ``highlight``, every year of that trust
+    and none of the others (their years are in the hover text).
 
     Parameters
     ----------
@@ -237,7 +239,9 @@ def los_vs_readmission_figure(table: pd.DataFrame, *, sector: str = "somatic",
         colour = colours[trust]
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines+markers+text", name=trust_name(trust),
-            text=[str(int(v)) for v in part["year"]], textposition="top center",
+            text=_year_labels(part["year"], which="ends" if highlight is None else
+                              "all" if trust == highlight else "none"),
+            textposition="top center",
             textfont=dict(size=11, color=colour),
             line=dict(color=colour, width=2.5 if trust == highlight else 1.5),
             marker=dict(size=pop.fillna(0).tolist(), sizemode="area", sizemin=5,
@@ -267,11 +271,19 @@ def los_vs_readmission_figure(table: pd.DataFrame, *, sector: str = "somatic",
            y_title=pick(nb="Reinnlagt (%)", en="Readmitted (%)", lang=lang),
            lang=lang, height=560)
     if hidden:
-        fig.add_annotation(
-            text=SMALL + ": " + pick(nb="ikke vist (færre enn fem)", en="not shown (fewer than "
-                                     "five)", lang=lang) + ": " + ", ".join(hidden),
-            xref="paper", yref="paper", x=0, y=-0.2, showarrow=False, xanchor="left",
-            font=dict(size=12, color="#555"))
+        add_hidden_note(fig, pick(nb="ikke vist (færre enn fem)", en="not shown (fewer than "
+                                  "five)", lang=lang), hidden)
     if highlight is not None:
         fig.update_layout(legend_title_text=pick(nb="Helseforetak", en="Health trust", lang=lang))
     return fig
+
+
+def _year_labels(years: pd.Series, *, which: str) -> list[str]:
+    """Bubble labels: ``"all"`` years, the first and last (``"ends"``: paths lying
+    close would bury each other's labels) or ``"none"``."""
+    values = [str(int(v)) for v in years]
+    if which == "none":
+        return [""] * len(values)
+    if which == "all" or len(values) <= 2:
+        return values
+    return [v if i in (0, len(values) - 1) else "" for i, v in enumerate(values)]

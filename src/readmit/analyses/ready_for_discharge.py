@@ -17,7 +17,7 @@ Examples
 >>> r = readmit.Readmissions(ex)
 >>> table = ready_for_discharge(r, by="year")
 >>> table[["year", "n_stays_ready", "ukp_days", "statutory_rate_nok"]].iloc[0].tolist()
-[2017, 7, 11, 4622]
+[2017, 4, 4, 4622]
 >>> fig = ready_for_discharge_figure(table, lang="en")
 >>> fig.layout.yaxis.title.text
 'Ready-for-discharge days (days)'

@@ -47,12 +47,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from readmit.analyses._common import (LOS_BANDS, as_percent, check_horizon, group_colours,
-                                      group_label, groupings, los_band_label, shown_count,
-                                      shown_share)
+from readmit.analyses._common import (LOS_BANDS, add_hidden_note, as_percent, check_horizon,
+                                      group_colours, group_label, groupings, los_band_label,
+                                      shown_count, shown_share)
 from readmit.analyses.cumulative_incidence import cumulative_incidence
 from readmit.errors import ParameterError
-from readmit.figures import SMALL, interval_band, pick, sector_name, styled, t
+from readmit.figures import interval_band, pick, sector_name, styled, t
 from readmit.rule import GROUPINGS, with_wilson_interval
 
 if TYPE_CHECKING:
@@ -208,7 +208,8 @@ def time_to_readmission_figure(table: pd.DataFrame, *, lang: str = "nb",
             fig.add_trace(go.Scatter(
                 x=days + days[::-1],
                 y=as_percent(part["ci_high"]) + as_percent(part["ci_low"])[::-1],
-                fill="toself", fillcolor=interval_band(colour), line=dict(width=0, shape="hv"),
+                fill="toself", mode="lines", fillcolor=interval_band(colour),
+                line=dict(width=0, shape="hv"),
                 hoverinfo="skip", showlegend=False, legendgroup=str(g)))
         fig.add_trace(go.Scatter(
             x=days, y=as_percent(part["cif_readmission"]), mode="lines", name=name,
@@ -361,11 +362,8 @@ def days_to_readmission_by_los_figure(table: pd.DataFrame, *, lang: str = "nb") 
                         en="Length of the previous stay (days)", lang=lang),
            lang=lang, height=500)
     if hidden:
-        fig.add_annotation(
-            text=SMALL + ": " + pick(nb="ikke vist (færre enn fem reinnlagte)",
-                                     en="not shown (fewer than five readmitted)", lang=lang)
-            + ": " + ", ".join(hidden), xref="paper", yref="paper", x=0, y=-0.22,
-            showarrow=False, xanchor="left", font=dict(size=12, color="#555"))
+        add_hidden_note(fig, pick(nb="ikke vist (færre enn fem reinnlagte)",
+                                  en="not shown (fewer than five readmitted)", lang=lang), hidden)
     fig.update_yaxes(title_text=pick(nb="Tid fra utskrivning til reinnleggelse (dager)",
                                      en="Time from discharge to readmission (days)", lang=lang),
                      rangemode="tozero", row=1, col=1)

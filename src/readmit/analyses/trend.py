@@ -140,7 +140,7 @@ def trend_figure(table: pd.DataFrame, *, lang: str = "nb", highlight: str | None
             fig.add_trace(go.Scatter(
                 x=years + years[::-1],
                 y=as_percent(part["ci_high"]) + as_percent(part["ci_low"])[::-1],
-                fill="toself", fillcolor=interval_band(colour), line=dict(width=0),
+                fill="toself", mode="lines", fillcolor=interval_band(colour), line=dict(width=0),
                 hoverinfo="skip", showlegend=False, legendgroup=key), row=1, col=1)
         hover = [f"{name}, {y}<br>{t('readmission_share', lang=lang)}: {shown_share(v, lang=lang)}"
                  f" ({shown_share(lo, lang=lang)}–{shown_share(hi, lang=lang)})<br>"

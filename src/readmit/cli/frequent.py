@@ -12,15 +12,9 @@ import sys
 from readmit.cli.common import (SECURE_SERVER_NOTE, add_extract_options, add_out_option,
                                 open_extract, rule_kwargs, write_person_table, write_table)
 
-#: Counts of the concentration table, and the shares computed from them.
+#: Counts of the concentration table that are not written (the suppression
+#: itself: readmit.frequent.concentration.CONCENTRATION_SUPPRESSION).
 CONCENTRATION_HIDDEN = ["n_top1", "n_top5", "n_top10"]
-CONCENTRATION_DERIVED = {"top1_share": ["n_persons", "n_top1"],
-                         "top5_share": ["n_persons", "n_top5"],
-                         "top10_share": ["n_persons", "n_top10"],
-                         "gini": ["n_persons"]}
-#: A ratio is hidden when either group behind it has 1-4 persons.
-CARE_PLAN_DERIVED = {c: ["n_persons", "n_plan", "n_comparison"]
-                     for c in ("rate_ratio", "ci_low", "ci_high")}
 
 
 def concentration_command(args: argparse.Namespace) -> int:
@@ -33,12 +27,12 @@ def concentration_command(args: argparse.Namespace) -> int:
     Gini coefficient, computed from all n persons, only when n is 1-4.
     """
     from readmit import Readmissions
-    from readmit.frequent.concentration import CONCENTRATION_COLUMNS
+    from readmit.frequent.concentration import CONCENTRATION_COLUMNS, CONCENTRATION_SUPPRESSION
 
     with open_extract(args) as ex:
         table = Readmissions(ex, **rule_kwargs(args)).resource_concentration()
     write_table(table[CONCENTRATION_COLUMNS + CONCENTRATION_HIDDEN], args,
-                counts=["n_persons", *CONCENTRATION_HIDDEN], derived=CONCENTRATION_DERIVED,
+                **CONCENTRATION_SUPPRESSION,
                 hidden=CONCENTRATION_HIDDEN,
                 note="measure: bed_days (los_days of stays discharged in the year), drg_weight "
                      "(korrvekt of episodes of any omsorgsniva discharged in the year)")
@@ -92,11 +86,11 @@ def care_plans_command(args: argparse.Namespace) -> int:
     """``readmit analyse EXTRACT_DIR care-plans``: estimate, n_persons, rate_ratio,
     ci_low, ci_high (a ratio from a group of 1-4 persons is shown as ``<5``)."""
     from readmit import Readmissions
+    from readmit.frequent.care_plans import CARE_PLAN_SUPPRESSION
 
     with open_extract(args) as ex:
         table = Readmissions(ex).care_plan_effects(months=args.months, threshold=args.contacts)
-    write_table(table, args, counts=["n_persons", "n_plan", "n_comparison"],
-                derived=CARE_PLAN_DERIVED, hidden=["n_plan", "n_comparison"],
+    write_table(table, args, **CARE_PLAN_SUPPRESSION, hidden=["n_plan", "n_comparison"],
                 note="rate ratios after/before the (pseudo-)start; 95% intervals from a Poisson "
                      "model of person-month contacts with person-clustered errors")
     return 0

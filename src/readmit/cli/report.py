@@ -19,10 +19,16 @@ def register(add) -> None:
     p.add_argument("--lang", choices=["nb", "en"], default="nb",
                    help="language: nb (bokmål) or en (English)")
     p.add_argument("--highlight", default=None, metavar="TRUST",
-                   help="mark this trust (institusjonID, e.g. HFO) in every chart (default: none)")
+                   help="mark this trust (institusjonID, e.g. HFO) in every chart that shows "
+                        "trusts (default: none)")
     p.add_argument("--scenario", action="append", default=None, metavar="FILE_OR_NAME",
                    help="a savings scenario YAML file or shipped name to compare; repeat for "
                         "several (default: 10%% fewer readmissions)")
+    p.add_argument("--draws", type=int, default=2000, metavar="N",
+                   help="Monte Carlo draws of the savings scenarios")
+    p.add_argument("--seed", type=int, default=2020, metavar="N",
+                   help="seed of the savings scenarios' draws (the same seed gives the same "
+                        "report)")
     p.add_argument("--title", default=None,
                    help="the report's title (default: 'Reinnleggelser og utskrivningsklare "
                         "pasienter', in English 'Readmissions and patients ready for discharge')")
@@ -36,6 +42,7 @@ def report_command(args: argparse.Namespace) -> int:
     with open_extract(args) as ex:
         r = Readmissions(ex, **rule_kwargs(args))
         path = write_report(r, args.out, lang=args.lang, highlight=args.highlight,
-                            scenarios=args.scenario or (), title=args.title)
+                            scenarios=args.scenario or (), title=args.title,
+                            draws=args.draws, seed=args.seed)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0

@@ -1,8 +1,9 @@
 """Small example data shipped with readmit, so that examples run anywhere.
 
-:func:`example_extract` returns the folder of a tiny synthetic extract (a few
-hundred persons, 2017-2019, CSV), made by :func:`readmit.synthetic.generate_extract`.
-It is for trying the API and for the docstring examples; its numbers mean
+:func:`example_extract` returns the folder of a tiny invented extract (sixty
+persons, 2017-2019, CSV) in which every code and table of an extract occurs:
+:mod:`readmit.datasets.build_example` writes it (and says what it holds). It
+is for trying the API and for the docstring examples; its numbers mean
 nothing.
 
 Examples
@@ -28,7 +29,7 @@ def example_extract() -> Path:
     -------
     pathlib.Path
         A folder with ``episoder.csv``, ``pasienter.csv``, ``akuttkontakter.csv``
-        (and ``handlingsplaner.csv``), readable with :func:`readmit.open`.
+        and ``handlingsplaner.csv``, readable with :func:`readmit.open`.
 
     Examples
     --------

@@ -26,7 +26,7 @@ Examples
 >>> import readmit
 >>> with readmit.open(readmit.datasets.example_extract()) as ex:
 ...     print(ex.counts["episoder"]["rejected"], ex.has("handlingsplaner"))
-0 False
+0 True
 """
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ class Extract:
     >>> import readmit
     >>> ex = readmit.open(readmit.datasets.example_extract())
     >>> ex.has("akuttkontakter"), ex.has("handlingsplaner")
-    (True, False)
+    (True, True)
     >>> print(repr(ex).splitlines()[1])
     period: 20... to 2019-12-... (first admission to last discharge)
     >>> ex.close()
@@ -126,8 +126,12 @@ class Extract:
 
         Examples
         --------
+        >>> import pathlib, shutil, tempfile
         >>> import readmit
-        >>> with readmit.open(readmit.datasets.example_extract()) as ex:
+        >>> folder = pathlib.Path(tempfile.mkdtemp())   # a hospital delivery: no AMK, no plans
+        >>> for name in ("episoder.csv", "pasienter.csv"):
+        ...     _ = shutil.copy(readmit.datasets.example_extract() / name, folder)
+        >>> with readmit.open(folder) as ex:
         ...     ex.require("handlingsplaner", analysis="care plans")
         Traceback (most recent call last):
         ...

@@ -85,7 +85,7 @@ def open(  # noqa: A001 - readmit.open, as the package exports it
     >>> import readmit
     >>> ex = readmit.open(readmit.datasets.example_extract())
     >>> ex.counts["pasienter"]["rejected"], ex.files["handlingsplaner"]
-    (0, None)
+    (0, 'handlingsplaner.csv')
     >>> ex.close()
     >>> readmit.open("no/such/folder")
     Traceback (most recent call last):

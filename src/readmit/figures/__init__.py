@@ -19,8 +19,8 @@ from __future__ import annotations
 from readmit.figures.i18n import LANGS, check_lang, pick, sector_name, t, trust_name
 from readmit.figures.numbers import SMALL, integer, nok, number, percent
 from readmit.figures.theme import (GREY, HIGHLIGHT, PALETTE, colour_map, interval_band,
-                                   layout, styled)
+                                   layout, share_axis, styled)
 
 __all__ = ["PALETTE", "GREY", "HIGHLIGHT", "LANGS", "SMALL", "layout", "styled", "colour_map",
-           "interval_band", "number", "integer", "percent", "nok", "t", "pick", "trust_name", "sector_name",
-           "check_lang"]
+           "interval_band", "share_axis", "number", "integer", "percent", "nok", "t", "pick",
+           "trust_name", "sector_name", "check_lang"]

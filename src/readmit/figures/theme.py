@@ -81,3 +81,29 @@ def interval_band(colour: str, opacity: float = 0.18) -> str:
     """The fill colour of an interval band around a line of ``colour`` (``#rrggbb``)."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{opacity})"
+
+
+def share_axis(fig, *, lang: str = "nb", axis: str = "y", upper: float = 1.0, **selector):
+    """Label an axis of shares (0 to ``upper``) as per cent in the language's
+    format: ``20 %`` in bokmål, ``20%`` in English (plotly's own ``.0%`` format
+    cannot put the space in). ``selector`` (``row=``, ``col=``) picks a subplot.
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> fig = share_axis(go.Figure(go.Bar(y=[0.12, 0.31])), upper=0.31)
+    >>> list(fig.layout.yaxis.ticktext)
+    ['0 %', '5 %', '10 %', '15 %', '20 %', '25 %', '30 %', '35 %']
+    """
+    from readmit.figures.numbers import percent
+
+    check_lang(lang)
+    top = upper if upper == upper and upper > 0 else 1.0          # NaN or 0: a whole axis
+    step = next((s for s in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25)
+                 if top / s <= 8), 0.25)
+    values = [round(i * step, 6) for i in range(int(top / step + 1e-9) + 2)]
+    decimals = 1 if step < 0.01 else 0
+    settings = dict(tickmode="array", tickvals=values,
+                    ticktext=[percent(v, decimals, lang=lang) for v in values])
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**settings, **selector)
+    return fig

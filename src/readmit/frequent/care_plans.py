@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from readmit.rule import Readmissions
 
 __all__ = ["care_plan_panel", "care_plan_rate_ratios", "care_plan_monthly", "care_plan_effects",
-           "PANEL_COLUMNS", "EFFECT_COLUMNS", "ESTIMATES", "MONTH_DAYS"]
+           "PANEL_COLUMNS", "EFFECT_COLUMNS", "ESTIMATES", "MONTH_DAYS", "CARE_PLAN_SUPPRESSION",
+           "CARE_PLAN_MONTHLY_SUPPRESSION"]
 
 #: The days of a month around a (pseudo-)start: a year's 365.25 days over 12.
 MONTH_DAYS = 365.25 / 12
@@ -47,6 +48,21 @@ PANEL_COLUMNS = ["lopenr", "planned", "start", "month", "after", "n_contacts", "
 EFFECT_COLUMNS = ["estimate", "n_persons", "rate_ratio", "ci_low", "ci_high"]
 #: Its rows, in order.
 ESTIMATES = ["plan_before_after", "comparison_before_after", "difference_in_differences"]
+#: Small numbers of :func:`care_plan_rate_ratios`: a ratio is hidden when either
+#: group behind it has 1-4 persons, and so is the difference in differences' count
+#: of persons (the planned group's count shown beside it would give the other's).
+CARE_PLAN_SUPPRESSION = {
+    "counts": ["n_persons", "n_plan", "n_comparison"],
+    "derived": {c: ["n_persons", "n_plan", "n_comparison"]
+                for c in ("n_persons", "rate_ratio", "ci_low", "ci_high")},
+}
+#: Small numbers of :func:`care_plan_monthly`: a month's rate is computed from
+#: its persons and their contacts.
+CARE_PLAN_MONTHLY_SUPPRESSION = {
+    "counts": ["n_persons", "n_contacts"],
+    "derived": {"person_days": ["n_persons"],
+                **{c: ["n_persons", "n_contacts"] for c in ("rate", "ci_low", "ci_high")}},
+}
 
 _PANEL_SQL = """
 WITH coverage AS (
@@ -332,13 +348,15 @@ def care_plan_effects(rule: Readmissions, *, months: int = 12, threshold: int = 
 
     Examples
     --------
-    The tiny example extract has no care plans, and says so:
+    The tiny example extract has four frequent users with a care plan and four without:
 
     >>> import readmit
     >>> with readmit.open(readmit.datasets.example_extract()) as ex:
-    ...     care_plan_effects(readmit.Readmissions(ex))
-    Traceback (most recent call last):
-    ...
-    readmit.errors.MissingTableError: care plans: the extract has no handlingsplaner ...
+    ...     effects = care_plan_effects(readmit.Readmissions(ex))
+    >>> effects[["estimate", "n_plan", "n_comparison"]]
+                        estimate  n_plan  n_comparison
+    0          plan_before_after       4             0
+    1    comparison_before_after       0             4
+    2  difference_in_differences       4             4
     """
     return care_plan_rate_ratios(care_plan_panel(rule, months=months, threshold=threshold))

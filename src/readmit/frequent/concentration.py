@@ -33,11 +33,26 @@ if TYPE_CHECKING:
     from readmit.rule import Readmissions
 
 __all__ = ["resource_concentration", "lorenz_curve", "top_user_persistence",
-           "CONCENTRATION_COLUMNS"]
+           "CONCENTRATION_COLUMNS", "CONCENTRATION_SUPPRESSION", "LORENZ_SUPPRESSION"]
 
 #: The columns of ``readmit analyse EXTRACT_DIR concentration``, in order.
 CONCENTRATION_COLUMNS = ["year", "sector", "measure", "n_persons", "top1_share", "top5_share",
                          "top10_share", "gini"]
+#: Small numbers of :func:`resource_concentration` (for :func:`readmit.privacy.masked`
+#: and ``displayed``): a top-k share is the use of ⌈k·n/100⌉ persons (``n_top1``,
+#: ...), hidden when that is 1-4 persons; the Gini coefficient when n is 1-4.
+CONCENTRATION_SUPPRESSION = {
+    "counts": ["n_persons", "n_top1", "n_top5", "n_top10"],
+    "derived": {"top1_share": ["n_persons", "n_top1"], "top5_share": ["n_persons", "n_top5"],
+                "top10_share": ["n_persons", "n_top10"], "gini": ["n_persons"]},
+}
+#: Small numbers of :func:`lorenz_curve`: a point is computed from the persons
+#: below it and above it.
+LORENZ_SUPPRESSION = {
+    "counts": ["n_below", "n_above", "n_persons"],
+    "derived": {"population_share": ["n_below", "n_above"],
+                "use_share": ["n_below", "n_above"]},
+}
 
 _SECTOR_FILTER = ("(CAST($sector AS VARCHAR) IS NULL OR CAST($sector AS VARCHAR) = 'all' "
                   "OR sector = CAST($sector AS VARCHAR))")
@@ -78,8 +93,8 @@ def resource_concentration(rule: Readmissions, *, measure: str | None = None) ->
     ...     c = resource_concentration(readmit.Readmissions(ex, years=2019))
     >>> c[["sector", "measure", "n_persons", "n_top10"]].head(2)
         sector     measure  n_persons  n_top10
-    0  somatic    bed_days         41        5
-    1  somatic  drg_weight         94       10
+    0  somatic    bed_days         13        2
+    1  somatic  drg_weight         14        2
     """
     checked_measure(measure)
     frame = rule.frame(

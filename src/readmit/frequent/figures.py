@@ -21,7 +21,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from readmit.figures import (GREY, PALETTE, SMALL, check_lang, colour_map, integer,
-                             interval_band, number, percent, pick, sector_name, styled, t)
+                             interval_band, number, percent, pick, sector_name, share_axis,
+                             styled, t)
 
 __all__ = ["concentration_figure", "lorenz_figure", "heavy_user_share_figure",
            "frequent_caller_trend_figure", "frequent_caller_contacts_figure",
@@ -45,6 +46,12 @@ def _service(service: str, lang: str) -> str:
 
 def _pct(values, lang: str) -> list[str]:
     return [SMALL if _nan(v) else percent(v, lang=lang) for v in values]
+
+
+def _top(frame: pd.DataFrame) -> float:
+    """The largest share of a table (NaN cells, masked, left out; 1 when none)."""
+    values = pd.to_numeric(frame.stack(), errors="coerce").dropna() if len(frame) else []
+    return float(max(values)) if len(values) else 1.0
 
 
 def _nan(v) -> bool:
@@ -74,7 +81,8 @@ def concentration_figure(table: pd.DataFrame, *, measure: str = "bed_days",
                 line=dict(color=colours[sector], dash=dash),
                 customdata=_pct(g[col], lang), hovertemplate="%{x}: %{customdata}<extra>"
                 + name + "</extra>"))
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    share_axis(fig, lang=lang, upper=_top(data[list(dashes)]))
+    fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(dtick=1)
     what = _measure(measure, lang)
     return styled(fig, lang=lang,
@@ -102,8 +110,10 @@ def lorenz_figure(table: pd.DataFrame, *, lang: str = "nb") -> go.Figure:
             name=sector_name(sector, lang=lang), line=dict(color=colours[sector], width=3),
             customdata=list(zip(_pct(g["population_share"], lang), _pct(g["use_share"], lang))),
             hovertemplate="%{customdata[0]} → %{customdata[1]}<extra></extra>"))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    share_axis(fig, lang=lang, axis="x")
+    share_axis(fig, lang=lang, axis="y")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1])
     year = ", ".join(str(y) for y in sorted(table["year"].unique()))
     measure = _measure(str(table["measure"].iloc[0]), lang) if len(table) else ""
     return styled(fig, lang=lang,
@@ -129,7 +139,8 @@ def heavy_user_share_figure(table: pd.DataFrame, *, lang: str = "nb") -> go.Figu
         fig.add_trace(go.Bar(x=table["year"], y=table[col], name=name, marker_color=PALETTE[i],
                              customdata=_pct(table[col], lang),
                              hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>"))
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    share_axis(fig, lang=lang, upper=_top(table[list(bars)]))
+    fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(dtick=1)
     return styled(fig, lang=lang, barmode="group",
                   title=pick(nb="Stormottakeres andel av sykehusforbruket",
@@ -185,7 +196,8 @@ def frequent_caller_contacts_figure(table: pd.DataFrame, *, variable: str = "has
                              marker_color=colours[category], customdata=_pct(g["share"], lang),
                              hovertemplate="%{y}: %{customdata}<extra>" + str(category)
                              + "</extra>"))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    share_axis(fig, lang=lang, axis="x")
+    fig.update_xaxes(range=[0, 1])
     what = pick(nb="hastegrad", en="urgency", lang=lang) if variable == "hastegrad" else \
         pick(nb="utfall", en="outcome", lang=lang)
     return styled(fig, lang=lang, barmode="stack",
@@ -223,7 +235,7 @@ def care_plan_figure(table: pd.DataFrame, *, lang: str = "nb") -> go.Figure:
             continue
         fig.add_trace(go.Scatter(
             x=list(g["month"]) + list(g["month"])[::-1],
-            y=list(g["ci_high"]) + list(g["ci_low"])[::-1], fill="toself",
+            y=list(g["ci_high"]) + list(g["ci_low"])[::-1], fill="toself", mode="lines",
             fillcolor=interval_band(colours[group]), line=dict(width=0), hoverinfo="skip",
             showlegend=False, name=t("ci95", lang=lang)))
         fig.add_trace(go.Scatter(

@@ -67,16 +67,16 @@ parameter_section(prepared.scenarios)
 # is what the intervention could cost per year and still pay for itself.
 
 # %%
-figures.comparison_table(sims)
+figures.comparison_table(sims, lang="en")
 
 # %%
-figures.comparison_chart(sims, outcome)
+figures.comparison_chart(sims, outcome, lang="en")
 
 # %%
-figures.comparison_chart(sims, "gross_saving_per_year")
+figures.comparison_chart(sims, "gross_saving_per_year", lang="en")
 
 # %%
-figures.cumulative_chart(sims)
+figures.cumulative_chart(sims, lang="en")
 
 # %% [markdown]
 # ## Year by year (base case)

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from readmit.errors import ParameterError
-from readmit.report.context import ReportContext
+from readmit.report.context import DRAWS, SEED, ReportContext
 from readmit.report.sections import ORDER, Section
 from readmit.rule import Readmissions
 
@@ -33,6 +33,7 @@ __all__ = ["report_html", "write_report", "ReportContext"]
 
 def report_html(rule: Readmissions, *, lang: str = "nb", highlight: str | None = None,
                 scenarios: Sequence[str] = (), title: str | None = None,
+                draws: int = DRAWS, seed: int = SEED,
                 sections: Sequence[str] = ORDER) -> str:
     """The report as one HTML page.
 
@@ -45,9 +46,15 @@ def report_html(rule: Readmissions, *, lang: str = "nb", highlight: str | None =
     highlight : str, optional
         A trust (``institusjonID``) marked in every chart.
     scenarios : sequence of str
-        Savings scenario files or shipped names to compare.
+        Savings scenario files or shipped names to compare (default: the
+        shipped ``fewer_readmissions_10``), each with the extract's
+        readmission bed days and ready-for-discharge days of the period's
+        last year as its baseline.
     title : str, optional
         Default: "Reinnleggelser og utskrivningsklare pasienter" (nb).
+    draws, seed : int
+        Monte Carlo draws and seed of the savings scenarios (default 2000 and
+        2020: modest and fixed, so the same extract gives the same report).
     sections : sequence of str
         Section modules of :mod:`readmit.report.sections`, in order.
 
@@ -62,8 +69,10 @@ def report_html(rule: Readmissions, *, lang: str = "nb", highlight: str | None =
 
     if not isinstance(rule, Readmissions):
         raise ParameterError("rule must be a readmit.Readmissions object")
-    ctx = ReportContext(rule, lang=lang, highlight=highlight, scenarios=list(scenarios))
+    ctx = ReportContext(rule, lang=lang, highlight=highlight, scenarios=list(scenarios),
+                        draws=_whole(draws, "draws"), seed=_whole(seed, "seed", minimum=0))
     _check_highlight(ctx)
+    _check_scenarios(ctx)
     built: list[Section] = []
     for name in sections:
         module = importlib.import_module(f"readmit.report.sections.{name}")
@@ -92,12 +101,13 @@ def report_html(rule: Readmissions, *, lang: str = "nb", highlight: str | None =
 
 def write_report(rule: Readmissions, out: str | Path, *, lang: str = "nb",
                  highlight: str | None = None, scenarios: Sequence[str] = (),
-                 title: str | None = None) -> Path:
+                 title: str | None = None, draws: int = DRAWS, seed: int = SEED) -> Path:
     """Write :func:`report_html` to ``out`` (its folder is created); return the path."""
     path = Path(out)
     if path.suffix.lower() not in {".html", ".htm"}:
         raise ParameterError(f"out must name an .html file, not {str(out)!r}")
-    page = report_html(rule, lang=lang, highlight=highlight, scenarios=scenarios, title=title)
+    page = report_html(rule, lang=lang, highlight=highlight, scenarios=scenarios, title=title,
+                       draws=draws, seed=seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
@@ -111,6 +121,20 @@ def _check_highlight(ctx: ReportContext) -> None:
     if ctx.highlight not in known:
         raise ParameterError(f"highlight must be a trust of the extract ({', '.join(known)}), "
                              f"not {ctx.highlight!r}")
+
+
+def _check_scenarios(ctx: ReportContext) -> None:
+    """Load every scenario before any work, so a bad file fails at once."""
+    from readmit.savings.scenarios import load_scenario
+
+    for name in ctx.scenario_names:
+        load_scenario(name)
+
+
+def _whole(value, name: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ParameterError(f"{name} must be a whole number >= {minimum}, not {value!r}")
+    return value
 
 
 def _resource(name: str) -> str:

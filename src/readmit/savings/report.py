@@ -57,7 +57,7 @@ def baseline_note(prepared: Prepared, draws: int, seed: int) -> HTML:
     return HTML(out)
 
 
-def parameter_section(scenarios) -> HTML:
+def parameter_section(scenarios, *, lang: str = "en") -> HTML:
     """The values every scenario runs with (:func:`figures.parameter_table`), untruncated.
 
     Examples
@@ -67,7 +67,8 @@ def parameter_section(scenarios) -> HTML:
     True
     """
     with pd.option_context("display.max_colwidth", None):
-        return HTML(figures.parameter_table(scenarios).to_html(classes="dataframe parameters"))
+        return HTML(figures.parameter_table(scenarios, lang=lang).to_html(
+            classes="dataframe parameters"))
 
 
 def per_year_table(sims: list[Simulation]) -> pd.DataFrame:
@@ -93,12 +94,13 @@ def per_year_table(sims: list[Simulation]) -> pd.DataFrame:
             "Discounted net saving": t["discounted_net_saving"],
             "Cumulative (discounted)": t["cumulative_net_saving"]}))
     table = pd.concat(frames).set_index(["Scenario", "Year"])
-    table = table.map(lambda v: figures.money(v / figures.MILLION))
+    table = table.map(lambda v: figures.money(v / figures.MILLION, lang="en"))
     table.columns = [f"{c} (NOK million)" for c in table.columns]
     return table
 
 
-def sensitivity_section(sims: list[Simulation], outcome: str = "net_saving") -> None:
+def sensitivity_section(sims: list[Simulation], outcome: str = "net_saving", *,
+                        lang: str = "en") -> None:
     """Display, for each scenario, its description, histogram and tornado chart."""
     from IPython.display import display
 
@@ -108,5 +110,5 @@ def sensitivity_section(sims: list[Simulation], outcome: str = "net_saving") -> 
         if s.source:
             note += f"<p class='source'>Source: {html.escape(s.source)}</p>"
         display(HTML(note))
-        display(figures.histogram(sim, outcome))
-        display(figures.tornado_chart(tornado(s, outcome), s.title, outcome))
+        display(figures.histogram(sim, outcome, lang=lang))
+        display(figures.tornado_chart(tornado(s, outcome), s.label(lang), outcome, lang=lang))

@@ -4,6 +4,7 @@ A scenario file (see ``src/readmit/scenarios/*.yaml`` for the shipped ones)::
 
     name: fewer_readmissions_10
     title: 10% fewer readmissions
+    title_nb: 10 % færre reinnleggelser      # optional: the title of bokmål reports
     description: The worked example of the pre-project report.
     horizon_years: 5
     components: {bed_days: true, ukp_municipality: true, ukp_hospital: true}
@@ -29,7 +30,8 @@ from readmit.savings.distributions import Distribution, distribution
 from readmit.savings.formula import component_switches
 from readmit.savings.model import PARAMETERS
 
-_KEYS = {"name", "title", "description", "source", "horizon_years", "components", "parameters"}
+_KEYS = {"name", "title", "title_nb", "description", "source", "horizon_years", "components",
+         "parameters"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,20 @@ class Scenario:
     components: dict[str, bool] = field(default_factory=lambda: component_switches(None))
     description: str = ""
     source: str = ""
+    title_nb: str = ""
+
+    def label(self, lang: str = "en") -> str:
+        """The title in ``lang``: ``title_nb`` in bokmål when the file gives one.
+
+        Examples
+        --------
+        >>> s = load_scenario("fewer_readmissions_10")
+        >>> s.label("nb"), s.label("en")
+        ('10 % færre reinnleggelser', '10% fewer readmissions')
+        """
+        from readmit.figures import pick
+
+        return pick(nb=self.title_nb or self.title, en=self.title, lang=lang)
 
     def base_values(self) -> dict[str, float]:
         """The base-case value of every parameter the scenario sets."""
@@ -99,6 +115,7 @@ def scenario_from_mapping(data: Mapping, origin: str = "scenario") -> Scenario:
         components=component_switches(data.get("components")),
         description=str(data.get("description") or "").strip(),
         source=str(data.get("source") or "").strip(),
+        title_nb=str(data.get("title_nb") or "").strip(),
     )
 
 

@@ -23,6 +23,13 @@ class Section:
 ORDER = (
     "keyfigures",
     "trend",
+    "length_of_stay",
+    "time_to_readmission",
+    "survival",                 # stub until the six-month survival analysis lands (issue 9)
+    "fair_comparison",          # stub until the fair comparison lands (issue 11)
+    "frequent",
+    "savings",
     "quality",
     "definitions",
+    "about",
 )

@@ -1,7 +1,7 @@
 """Key figures of the period, each with its change from the first year to the last."""
 from __future__ import annotations
 
-from readmit.figures import SMALL, integer, nok, percent
+from readmit.figures import SMALL, integer, number, percent
 from readmit.privacy import is_small
 from readmit.report.html import KeyFigure, key_figures_html, paragraphs
 from readmit.report.sections import Section
@@ -37,8 +37,8 @@ def section(ctx) -> Section:
                                     "The extract has no index stays with complete follow-up.")))
     first, last = period
     since = t(f"fra {first}", f"since {first}")
-    rates = r.rates(by=["year", "sector"])
-    som = rates[rates.sector == "somatic"].set_index("year")
+    trend = ctx.trend_by_sector
+    som = trend[trend.sector == "somatic"].set_index("year")
     if len(som) and last in som.index:
         a, b = float(som.rate.iloc[0]), float(som.loc[last, "rate"])
         first_counts = som.iloc[0][["n_index", "n_readmitted"]]
@@ -47,19 +47,17 @@ def section(ctx) -> Section:
         items.append(KeyFigure(t(f"Andel reinnlagt innen 30 dager, somatikk {last}",
                                  f"Readmitted within 30 days, somatic care {last}"),
                                SMALL if hide_last else percent(b, lang=lang),
-                               "" if hide_last or _hidden(*first_counts)
+                               "" if hide_last or _hidden(*first_counts) or som.index[0] == last
                                else f"{_pp(a, b, lang)} {since}"))
-    summary = r.frame("SELECT year, sum(ukp_days) AS ukp_days, sum(n_ready_stays) AS n_ready "
-                      "FROM mart_stay_summary WHERE year BETWEEN $a AND $b GROUP BY year "
-                      "ORDER BY year", {"a": first, "b": last}).set_index("year")
-    if last in summary.index:
-        a, b = float(summary.ukp_days.iloc[0]), float(summary.loc[last, "ukp_days"])
-        hide_last = _hidden(summary.loc[last, "n_ready"])
+    ready = trend.groupby("year")[["n_stays_ready", "ukp_days"]].sum()
+    if last in ready.index:
+        a, b = float(ready.ukp_days.iloc[0]), float(ready.loc[last, "ukp_days"])
+        hide_last = _hidden(ready.loc[last, "n_stays_ready"])
         items.append(KeyFigure(t(f"Utskrivningsklare døgn {last}",
                                  f"Ready-for-discharge days {last}"),
                                SMALL if hide_last else integer(b, lang=lang),
-                               "" if hide_last or _hidden(summary.n_ready.iloc[0])
-                               else f"{_rel(a, b, lang)} {since}"))
+                               "" if hide_last or _hidden(ready.n_stays_ready.iloc[0])
+                               or ready.index[0] == last else f"{_rel(a, b, lang)} {since}"))
     mortality = r.frame(
         """SELECT year, avg(CAST(death_date IS NOT NULL AND death_date <= discharge_date + 182
                               AS INTEGER)) AS dead,
@@ -77,17 +75,20 @@ def section(ctx) -> Section:
                                SMALL if _hidden(*mortality.loc[y, ["n", "deaths"]])
                                else percent(float(mortality.loc[y, "dead"]), lang=lang),
                                t("andel av reinnlagte pasienter", "share of readmitted patients")))
-    burden = r.burden(by=["year"]).set_index("year")
+    burden = ctx.burden_by_year.set_index("year")
     if last in burden.index:
         b = burden.loc[last]
         value = saving(0.10, bed_days=float(b.bed_days), ukp_days=float(b.ukp_days))
+        hide = _hidden(b.n_readmissions)
         items.append(KeyFigure(t(f"Gevinst av 10 % færre reinnleggelser ({last})",
                                  f"Saving of 10% fewer readmissions ({last})"),
-                               SMALL if _hidden(b.n_readmissions) else nok(value, lang=lang), t("per år, før kostnader ved tiltaket",
-                                                        "per year, before the cost of any measure")))
+                               SMALL if hide else number(value / 1e6, 1, lang=lang),
+                               t("per år, før kostnaden ved tiltaket",
+                                 "per year, before the cost of any measure"),
+                               unit="" if hide else t("mill. kr", "NOK million")))
     intro = paragraphs(t(
-        f"De viktigste tallene for perioden {first}–{last}. Endringen er regnet fra første til "
-        "siste år i perioden.",
-        f"The main figures of {first}–{last}. Changes run from the first year of the period "
-        "to the last."))
+        f"De viktigste tallene for perioden {first}–{last}, med endringen fra første til "
+        "siste år. Hvert tall forklares nærmere i delene under.",
+        f"The main figures of {first}–{last}, with the change from the first year to the "
+        "last. Each is explained further in the sections below."))
     return Section("keyfigures", t("Nøkkeltall", "Key figures"), intro, [key_figures_html(items)])

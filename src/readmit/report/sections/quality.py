@@ -1,34 +1,25 @@
 """Data quality: rows read, kept and rejected per file, and why rows were rejected."""
 from __future__ import annotations
 
-import pandas as pd
-
-from readmit.figures import integer
 from readmit.privacy import displayed
-from readmit.report.html import paragraphs, table_html
+from readmit.quality import reject_reasons, row_counts
+from readmit.report.html import formats, paragraphs, table_html
 from readmit.report.sections import Section
-
-
-def reject_reasons(extract) -> pd.DataFrame:
-    """Rejected rows per file and reason phrase (no raw values: they could identify)."""
-    return extract.con.sql(
-        """SELECT file, split_part(reason, ':', 1) AS reason, count(DISTINCT "row") AS n_rows
-           FROM rejects GROUP BY ALL ORDER BY file, n_rows DESC, reason""").df()
 
 
 def section(ctx) -> Section:
     t, lang = ctx.t, ctx.lang
-    counts = pd.DataFrame([{"file": name, **c} for name, c in ctx.extract.counts.items()])
-    fmt = {c: (lambda v: integer(v, lang=lang)) for c in ("read", "kept", "rejected")}
-    shown = displayed(counts, counts=["read", "kept", "rejected"], formats=fmt)
+    counts = row_counts(ctx.extract)
+    shown = displayed(counts, counts=["read", "kept", "rejected"],
+                      formats=formats(lang, integers=["read", "kept", "rejected"]))
     body = [table_html(shown, headers={"file": t("Fil", "File"), "read": t("Lest", "Read"),
                                        "kept": t("Beholdt", "Kept"),
                                        "rejected": t("Avvist", "Rejected")},
-                       numeric=["read", "kept", "rejected"])]
+                       numeric=["read", "kept", "rejected"],
+                       caption=t("Rader per fil", "Rows per file"))]
     reasons = reject_reasons(ctx.extract)
     if len(reasons):
-        shown = displayed(reasons, counts=["n_rows"],
-                          formats={"n_rows": lambda v: integer(v, lang=lang)})
+        shown = displayed(reasons, counts=["n_rows"], formats=formats(lang, integers=["n_rows"]))
         body.append(table_html(shown, headers={"file": t("Fil", "File"),
                                                "reason": t("Årsak", "Reason"),
                                                "n_rows": t("Rader", "Rows")},
