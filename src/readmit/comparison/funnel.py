@@ -65,14 +65,16 @@ FUNNEL_COLUMNS = ["unit", "n_index", "observed", "expected", "ratio", "ci_low", 
                   "limit95_low", "limit95_high", "limit998_low", "limit998_high", "outside"]
 LIMITS = ["limit95_low", "limit95_high", "limit998_low", "limit998_high"]
 _OE = ["n_index", "observed"]
-#: Counts of :func:`funnel` and what is computed from them (a unit's limits
-#: depend only on its expected count, itself computed from its index stays).
+#: Counts of :func:`funnel` and what is computed from them. A unit's expected
+#: count is computed from its index stays, but it follows the observed count
+#: closely (over all units E = O; with one unit they are equal), and its limits
+#: follow from E: all are hidden with a small observed count.
 FUNNEL_SUPPRESSION = {
     "counts": ["n_index", "observed"],
-    "derived": {"expected": ["n_index"], "ratio": _OE, "ci_low": _OE, "ci_high": _OE,
+    "derived": {"expected": _OE, "ratio": _OE, "ci_low": _OE, "ci_high": _OE,
                 "crude_rate": _OE, "standardised_rate": _OE, "standardised_ci_low": _OE,
                 "standardised_ci_high": _OE, "outside": _OE, "z": _OE,
-                **{c: ["n_index"] for c in LIMITS}},
+                **{c: _OE for c in LIMITS}},
 }
 _Z95 = stats.norm.ppf(0.975)      # 1.959964
 _Z998 = stats.norm.ppf(0.999)     # 3.090232

@@ -49,10 +49,10 @@ _UNIT_ALIASES = {"trust": "institusjonID", "institusjonid": "institusjonID",
 _OE = ["n_index", "observed"]
 #: Counts of :func:`observed_expected` and what is computed from them: a unit
 #: with 1-4 index stays or readmissions shows ``<5`` for everything computed
-#: from them (its expected count only depends on its index stays).
+#: from them (its expected count too: it follows the observed count closely).
 OBSERVED_EXPECTED_SUPPRESSION = {
     "counts": ["n_index", "observed"],
-    "derived": {"expected": ["n_index"], "ratio": _OE, "ci_low": _OE, "ci_high": _OE,
+    "derived": {"expected": _OE, "ratio": _OE, "ci_low": _OE, "ci_high": _OE,
                 "crude_rate": _OE, "standardised_rate": _OE,
                 "standardised_ci_low": _OE, "standardised_ci_high": _OE},
 }

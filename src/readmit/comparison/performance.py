@@ -37,7 +37,7 @@ _RATE = ["n_index", "observed"]
 #: Counts of :func:`calibration_by_decile` and what is computed from them.
 CALIBRATION_SUPPRESSION = {
     "counts": ["n_index", "observed"],
-    "derived": {"expected": ["n_index"], "observed_rate": _RATE, "expected_rate": ["n_index"],
+    "derived": {"expected": _RATE, "observed_rate": _RATE, "expected_rate": _RATE,
                 "ci_low": _RATE, "ci_high": _RATE},
 }
 _C = ["n_index", "n_readmitted"]

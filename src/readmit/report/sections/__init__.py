@@ -25,8 +25,8 @@ ORDER = (
     "trend",
     "length_of_stay",
     "time_to_readmission",
-    "survival",                 # stub until the six-month survival analysis lands (issue 9)
-    "fair_comparison",          # stub until the fair comparison lands (issue 11)
+    "survival",
+    "fair_comparison",
     "frequent",
     "savings",
     "quality",

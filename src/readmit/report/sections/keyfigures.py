@@ -58,23 +58,18 @@ def section(ctx) -> Section:
                                SMALL if hide_last else integer(b, lang=lang),
                                "" if hide_last or _hidden(ready.n_stays_ready.iloc[0])
                                or ready.index[0] == last else f"{_rel(a, b, lang)} {since}"))
-    mortality = r.frame(
-        """SELECT year, avg(CAST(death_date IS NOT NULL AND death_date <= discharge_date + 182
-                              AS INTEGER)) AS dead,
-                  count(*) FILTER (WHERE death_date <= discharge_date + 182) AS deaths,
-                  count(*) AS n
-           FROM mart_index_stays
-           WHERE eligible = 1 AND readmitted = 1
-             AND date_diff('day', discharge_date, $end) >= 182
-           GROUP BY year ORDER BY year""", {"end": r.end_date}).set_index("year")
-    mortality = mortality[mortality.n > 0]
-    if len(mortality):
-        y = int(mortality.index.max())
-        items.append(KeyFigure(t(f"Døde innen seks måneder etter en reinnleggelse ({y})",
-                                 f"Dead within six months of a readmission ({y})"),
-                               SMALL if _hidden(*mortality.loc[y, ["n", "deaths"]])
-                               else percent(float(mortality.loc[y, "dead"]), lang=lang),
-                               t("andel av reinnlagte pasienter", "share of readmitted patients")))
+    # six-month mortality of the readmitted: Kaplan-Meier over the period's cohort
+    # (readmit.survival: each person's first index stay, deaths to day 182)
+    at = r.survival(by="readmitted", days=(182,))
+    row = at[at["readmitted"].astype(bool)]
+    if len(row):
+        row = row.iloc[0]
+        items.append(KeyFigure(t("Døde innen seks måneder, reinnlagte pasienter",
+                                 "Dead within six months, readmitted patients"),
+                               SMALL if _hidden(row["n"], row["deaths"])
+                               else percent(1 - float(row["survival"]), lang=lang),
+                               t("etter utskrivning, hele perioden (Kaplan–Meier)",
+                                 "after discharge, the whole period (Kaplan–Meier)")))
     burden = ctx.burden_by_year.set_index("year")
     if last in burden.index:
         b = burden.loc[last]
