@@ -104,7 +104,7 @@ def survival_figure(curves: pd.DataFrame, *, lang: str = "nb", at_risk_every: in
     height = 90 + plot_px + bottom_px
     fig.update_yaxes(range=[bottom, 1.005], tickformat=".0%")
     # room left of day 0 for the first column of numbers at risk
-    pad = max(2.0, 0.04 * horizon)
+    pad = max(2.0, 0.10 * horizon)
     fig.update_xaxes(range=[-pad, horizon + pad / 2], tickvals=ticks)
     styled(fig, title=title or pick(nb="Overlevelse etter utskrivning",
                                     en="Survival after discharge", lang=lang),
