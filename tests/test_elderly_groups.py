@@ -213,7 +213,7 @@ def codes_extract(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("group", GROUPS + ["all"])
 def test_sql_groups_every_boundary_code(codes_extract: Path, group: str) -> None:
     with readmit.open(codes_extract) as ex:
-        stays = readmissions.index_stays(ex, elderly_group=group, end_date="2019-12-31")
+        stays = readmit.Readmissions(ex, elderly_group=group, end_date="2019-12-31").index_stays()
     got = sorted(p for p in stays.lopenr if p.startswith("g"))
     expected = sorted(f"g{i:03d}" for i, (_, g) in enumerate(GROUP_CASES)
                       if g is not None and group in ("all", g))
@@ -222,15 +222,15 @@ def test_sql_groups_every_boundary_code(codes_extract: Path, group: str) -> None
 
 def test_sql_no_group_filter_keeps_every_code(codes_extract: Path) -> None:
     with readmit.open(codes_extract) as ex:
-        stays = readmissions.index_stays(ex, end_date="2019-12-31")
+        stays = readmit.Readmissions(ex, end_date="2019-12-31").index_stays()
     assert sum(p.startswith("g") for p in stays.lopenr) == len(GROUP_CASES)
 
 
 @pytest.mark.parametrize("exclude", [False, True])
 def test_sql_excludes_every_listed_readmission_code(codes_extract: Path, exclude: bool) -> None:
     with readmit.open(codes_extract) as ex:
-        stays = readmissions.index_stays(ex, exclude_planned_conditions=exclude,
-                                         end_date="2019-12-31")
+        stays = readmit.Readmissions(ex, exclude_planned_conditions=exclude,
+                                         end_date="2019-12-31").index_stays()
     first = stays[stays.lopenr.str.startswith("x")].groupby("lopenr").head(1)
     got = dict(zip(first.lopenr, first.readmitted))
     # readmitted unless the readmission's main condition is on the list (and the list is used)

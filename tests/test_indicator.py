@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from extract_builder import ep, person, write_extract  # noqa: E402
 
 import readmit  # noqa: E402
-from readmit import indicator, readmissions  # noqa: E402
+from readmit import indicator  # noqa: E402
 from readmit.cli import main  # noqa: E402
 from readmit.errors import ParameterError  # noqa: E402
 
@@ -158,9 +158,8 @@ def test_latest_link_per_group_equals_a_rule_built_for_that_group(extract_dir: P
     with readmit.open(extract_dir) as ex:
         table = indicator.elderly_indicator(ex, **rule)
         for group in ["heart_failure", "pneumonia", "fracture", "all"]:
-            fresh = readmissions.readmission_rates(
-                ex, by=["year"], min_age=67, sector="somatic", elderly_group=group, **rule)
-            fresh = fresh[fresh.n_index > 0]
+            fresh = readmit.Readmissions(ex, min_age=67, sector="somatic",
+                                         elderly_group=group, **rule).rates(by=["year"])
             rows = table[(table.institusjonID == "all") & (table.group == group)]
             assert rows[["year", "n_index", "n_readmitted"]].values.tolist() == \
                 fresh[["year", "n_index", "n_readmitted"]].values.tolist(), group

@@ -532,7 +532,7 @@ def test_duckdb(c: Case, fmt: str, tmp_path: Path) -> None:
     with readmit.open(tmp_path / "x") as ex:
         rejected = {k: v.get("rejected", 0) for k, v in ex.counts.items()}
         assert not any(rejected.values()), (rejected, ex.rejects_frame().to_dict("records"))
-        df = readmissions.index_stays(ex, **c.call_params())
+        df = readmit.Readmissions(ex, **c.call_params()).index_stays()
     assert list(df.columns) == ref.OUTPUT_COLUMNS
     got = ref.frame_rows(df)
     diffs = ref.differences(c.expected, got)

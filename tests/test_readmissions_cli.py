@@ -43,7 +43,7 @@ def test_rates_equal_a_count_of_the_index_stays(small_extract, tmp_path):
                  "--no-suppress"]) == 0
     rates = pd.read_csv(out)
     with readmit.open(small_extract) as ex:
-        stays = readmit.index_stays(ex)
+        stays = readmit.Readmissions(ex).index_stays()
     stays["year"] = stays.discharged_at.dt.year
     eligible = stays[stays.eligible == 1]
     by_hand = eligible.groupby(["year", "sector"]).readmitted.agg(["size", "sum"]).reset_index()
@@ -61,7 +61,7 @@ def test_rates_equal_a_count_of_the_index_stays(small_extract, tmp_path):
                                 "elderly_group", "ready_for_discharge"])
 def test_every_grouping_is_accepted(small_extract, by):
     with readmit.open(small_extract) as ex:
-        rates = readmit.readmission_rates(ex, by=[by])
+        rates = readmit.Readmissions(ex).rates(by=[by])
     assert by in rates.columns and rates.n_index.sum() > 0
 
 
@@ -76,8 +76,23 @@ def test_unknown_grouping_is_one_line_and_exit_2(small_extract, tmp_path):
 
 def test_readmission_burden_counts_each_readmission_once(small_extract):
     with readmit.open(small_extract) as ex:
-        burden = readmit.readmission_burden(ex, by=["sector"])
-        stays = readmit.index_stays(ex)
+        burden = readmit.Readmissions(ex).burden(by=["sector"])
+        stays = readmit.Readmissions(ex).index_stays()
         n_pairs = int(((stays.eligible == 1) & (stays.readmitted == 1)).sum())
     assert 0 < burden.n_readmissions.sum() <= n_pairs
     assert (burden.bed_days >= 0).all()
+
+
+def test_the_functions_of_0_1_still_work_and_say_they_are_deprecated(small_extract):
+    with readmit.open(small_extract) as ex:
+        r = readmit.Readmissions(ex)
+        with pytest.warns(DeprecationWarning, match="bind the rule once"):
+            old = readmit.index_stays(ex)
+        new = r.index_stays()
+        assert old["eligible"].tolist() == new["eligible"].astype(int).tolist()
+        with pytest.warns(DeprecationWarning, match="r.rates"):
+            rates = readmit.readmission_rates(ex, by=["sector"])
+        assert rates.n_index.tolist() == r.rates(by=["sector"]).n_index.tolist()
+        with pytest.warns(DeprecationWarning, match="r.burden"):
+            burden = readmit.readmission_burden(ex, by=["sector"])
+        assert burden.equals(r.burden(by=["sector"]))

@@ -31,7 +31,7 @@ def _extract(tmp_path):
 
 def test_burden_by_hand(tmp_path):
     with readmit.open(_extract(tmp_path)) as ex:
-        burden = readmit.readmission_burden(ex, by=["institusjonID"]).set_index("institusjonID")
+        burden = readmit.Readmissions(ex).burden(by=["institusjonID"]).set_index("institusjonID")
     # HST: one readmission, 13 - 10 = 3 bed days, 13 - 12 = 1 UKP day; HFO: one, 0 bed days
     assert burden.loc["HST"].tolist() == [1, 3, 1]
     assert burden.loc["HFO"].tolist() == [1, 0, 0]

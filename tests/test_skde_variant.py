@@ -316,7 +316,7 @@ def test_reference(c: Case, variant: str) -> None:
 def test_duckdb(c: Case, variant: str, tmp_path: Path) -> None:
     write_extract(tmp_path / "x", c.episodes)
     with readmit.open(tmp_path / "x") as ex:
-        df = readmissions.index_stays(ex, **_params(c, variant))
+        df = readmit.Readmissions(ex, **_params(c, variant)).index_stays()
     assert list(df.columns) == ref.OUTPUT_COLUMNS
     _check(c, variant, ref.frame_rows(df))
 
@@ -379,7 +379,7 @@ def test_sql_equals_reference_for_every_variant(scenario) -> None:
         rows = write_extract(Path(tmp) / "x", episodes, persons)
         expected = ref.index_stays(rows.episodes, rows.persons, **call)
         with readmit.open(Path(tmp) / "x") as ex:
-            got = ref.frame_rows(readmissions.index_stays(ex, **call))
+            got = ref.frame_rows(readmit.Readmissions(ex, **call).index_stays())
         diffs = ref.differences(expected, got)
         assert not diffs, "\n".join(
             [f"params {call}", "episodes:"] + [f"  {e}" for e in rows.episodes]
@@ -399,9 +399,9 @@ def test_days_window_counts_a_subset_of_the_hours_window(small_extract) -> None:
     720 h (at most 29 d 23 h 59 min after the discharge); the clock counts more only
     where its readmission falls on day 0 or day 30."""
     with readmit.open(small_extract) as ex:
-        hours = readmissions.index_stays(ex, sector="somatic", end_date="2019-12-31")
-        days = readmissions.index_stays(ex, sector="somatic", end_date="2019-12-31",
-                                        window="days")
+        hours = readmit.Readmissions(ex, sector="somatic", end_date="2019-12-31").index_stays()
+        days = readmit.Readmissions(ex, sector="somatic", end_date="2019-12-31",
+                                        window="days").index_stays()
     both = hours.merge(days, on=["lopenr", "admitted_at", "discharged_at"],
                        suffixes=("_h", "_d"))
     assert len(both) == len(hours) == len(days)
