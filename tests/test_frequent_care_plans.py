@@ -204,3 +204,25 @@ def test_a_ratio_from_a_small_group_is_hidden_even_when_the_sum_is_not(tmp_path)
     assert written.columns.tolist() == ["estimate", "n_persons", "rate_ratio", "ci_low", "ci_high"]
     assert written.rate_ratio.tolist() == ["0.8", "<5", "<5"]
     assert written.n_persons.tolist() == ["100", "<5", "<5"]
+
+
+def test_on_the_default_extract_the_estimate_covers_the_generators_effect(tmp_path_factory):
+    # the default synthetic extract (seed 2020, scale 1, as `make report`
+    # writes it): the generator lowers a planned person's contacts by
+    # care_plan_effect and gives plans some months after a person first
+    # qualified, while everyone's use drifts back towards their own base. The
+    # difference in differences must cover the effect; the naive before/after
+    # ratio, which credits that drift to the plan, lies further from 1.
+    from readmit.synthetic import generate_extract
+    from readmit.synthetic.config import load_config
+
+    effect = load_config()["emergency"]["care_plan_effect"]
+    out = tmp_path_factory.mktemp("default") / "helse-vest"
+    generate_extract(out, seed=2020, scale=1.0, years=(2014, 2019))
+    r = readmit.Readmissions(readmit.open(out))
+    t = r.care_plan_effects().set_index("estimate")
+    did = t.loc["difference_in_differences"]
+    naive = t.loc["plan_before_after"]
+    assert did.ci_low <= effect <= did.ci_high
+    assert abs(math.log(naive.rate_ratio)) > abs(math.log(did.rate_ratio))
+    assert abs(math.log(naive.rate_ratio)) > abs(math.log(effect))

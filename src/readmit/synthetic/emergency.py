@@ -1,9 +1,11 @@
 """AMK and legevakt contacts (akuttkontakter) and care plans (handlingsplaner).
 
 Most persons call rarely; a small group of frequent users calls often, with
-rates that drift back towards the mean from year to year, so that a group
-selected for many calls calls less the next year even without a plan. Some
-frequent users get a care plan, which lowers their rate by a set factor.
+rates that drift around each person's base from half-year to half-year, so
+that a person found when calling often calls less afterwards even without a
+plan (regression to the mean). Some of those who qualify as frequent users
+(10 contacts in a calendar year with one service) get a care plan some
+months later, which lowers their rate by a set factor.
 The group is drawn within each unit of persons (blocks.py), its size the
 unit's share of ``frequent_group_per_million`` (:func:`frequent_group_size`).
 """
@@ -67,31 +69,31 @@ def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, star
     freq = (rng.choice(len(pop), size=n_freq, replace=False, p=weight / weight.sum())
             if n_freq else np.zeros(0, int))
     shape = ec["frequent_rate_shape"]
-    # the group's base rates, shocks and counts are drawn by inverse CDF of
+    # the group's base rates, levels and counts are drawn by inverse CDF of
     # stratified uniforms (one cell: the group): each person's draw keeps its
     # distribution, but the group's spread is not left to chance, so the
     # count of frequent users in a year is steady
     one = np.zeros(len(freq), int)
     base = [stats.gamma.ppf(stratified_uniform(one, rng), shape,
                             scale=ec[f"frequent_{s.lower()}_rate"] / shape) for s in SERVICES]
-    level = np.ones(len(freq))
-    plan_start = np.full(len(freq), np.inf)
-    n_half = int(np.ceil(span / HALF))
-    for h in range(n_half):
-        # rates drift: a random shock that decays back towards the person's base
-        shock = 0.35 * ndtri(stratified_uniform(one, rng))
-        level = np.exp((1 - ec["frequent_rate_decay"] / 2) * np.log(level) + shock)
-        t0 = h * HALF
-        damp = np.where(plan_start <= t0, ec["care_plan_effect"], 1.0)
-        counted = np.zeros(len(freq))
+    # a person's level drifts: log level is a stationary AR(1) per half-year,
+    # persistence a, shocks N(0, sd); exp(x - var / 2) keeps its mean at 1,
+    # so the group neither drifts up nor down, yet a person found at a high
+    # point falls back towards their base (regression to the mean)
+    a = 1 - ec["frequent_rate_decay"] / 2
+    sd = ec["frequent_rate_shock_sd"]
+    var = sd ** 2 / (1 - a ** 2)
+    x = np.sqrt(var) * ndtri(stratified_uniform(one, rng))
+    for h in range(int(np.ceil(span / HALF))):
+        x = a * x + sd * ndtri(stratified_uniform(one, rng))
+        # the group's spread of levels kept exactly stationary: each person
+        # keeps their rank, the values are the stationary law's quantiles
+        x = np.sqrt(var) * ndtri((np.argsort(np.argsort(x)) + rng.random(len(x))) / max(len(x), 1))
+        level = np.exp(x - var / 2)
         for s in (0, 1):
-            c = stats.poisson.ppf(stratified_uniform(one, rng), base[s] * level * damp / 2).astype(int)
+            c = stats.poisson.ppf(stratified_uniform(one, rng), base[s] * level / 2).astype(int)
             who = np.repeat(freq, c)
-            parts.append((who, t0 + rng.random(len(who)) * HALF, np.full(len(who), s, np.int8)))
-            counted += c
-        eligible = np.isinf(plan_start) & (counted >= 12)
-        gets = eligible & (rng.random(len(freq)) < ec["care_plan_share"] / 2)
-        plan_start[gets] = t0 + HALF + np.floor(rng.random(int(gets.sum())) * 60)
+            parts.append((who, h * HALF + rng.random(len(who)) * HALF, np.full(len(who), s, np.int8)))
 
     who = np.concatenate([p[0] for p in parts])
     t = np.concatenate([p[1] for p in parts])
@@ -100,6 +102,12 @@ def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, star
     who, t, service = who[keep], t[keep], service[keep]
     order = np.lexsort((t, who))
     who, t, service = who[order], t[order], service[order]
+    plan_start = _plan_starts(rng, who, t, service, freq, ec, len(pop))
+    # a plan lowers every later contact's rate by care_plan_effect (thinning)
+    start_of = np.full(len(pop), np.inf)
+    start_of[freq] = plan_start
+    kept = (t < start_of[who]) | (rng.random(len(t)) < ec["care_plan_effect"])
+    who, t, service = who[kept], t[kept], service[kept]
     urgency, outcome = _contact_rows(rng, service)
     epoch = np.datetime64(f"{start_year}-01-01T00:00:00", "s")
     contacts = pa.table({
@@ -119,3 +127,30 @@ def emergency_tables(rng, pop: Population, death: np.ndarray, n_years: int, star
         "tjeneste": strings(PLAN_SERVICES, rng.choice(3, int(planned.sum()), p=[0.2, 0.3, 0.5])),
     })
     return contacts, plans
+
+
+def _plan_starts(rng, who, t, service, freq, ec, n_pop: int) -> np.ndarray:
+    """Care plan start (days from the start of the data; inf: none) of each
+    person of ``freq``: a ``care_plan_share`` of those who qualify as
+    frequent users get one, ``care_plan_lag_months`` (uniform) after the day
+    they first qualified, which is the day of the 10th contact of a calendar
+    year with one service (``who``, ``t``, ``service`` sorted by person and time).
+    """
+    mine = np.zeros(n_pop, bool)
+    mine[freq] = True
+    rows = mine[who]
+    w, tt, sv = who[rows], t[rows], service[rows]
+    year = np.floor(tt / YEAR).astype(np.int64)
+    order = np.lexsort((tt, year, sv, w))
+    w, tt, sv, year = w[order], tt[order], sv[order], year[order]
+    new = np.r_[True, (w[1:] != w[:-1]) | (sv[1:] != sv[:-1]) | (year[1:] != year[:-1])]
+    idx = np.arange(len(w))
+    nth = idx - np.maximum.accumulate(np.where(new, idx, 0)) + 1
+    tenth = nth == 10
+    qualified = np.full(n_pop, np.inf)
+    np.minimum.at(qualified, w[tenth], tt[tenth])
+    q = qualified[freq]
+    lo, hi = ec["care_plan_lag_months"]
+    lag = (lo + rng.random(len(freq)) * (hi - lo)) * YEAR / 12
+    gets = np.isfinite(q) & (rng.random(len(freq)) < ec["care_plan_share"])
+    return np.where(gets, np.floor(q + lag), np.inf)
