@@ -35,15 +35,16 @@ HERE = Path(__file__).resolve().parent
 def timed_process(cmd: list[str], env: dict[str, str] | None = None) -> dict:
     """Run ``cmd``; its wall-clock seconds, peak RSS (MiB) and output."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    out, err = proc.stdout.read(), proc.stderr.read()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "stdout": out}
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak.json"
+        # under peak_rss.py: the peak is the command's, not this process's
+        proc = subprocess.run([sys.executable, str(HERE / "peak_rss.py"), str(peak_file), *cmd],
+                              capture_output=True, text=True, env={**os.environ, **(env or {})})
+        seconds = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        peak = json.loads(peak_file.read_text())["peak_mib"]
+    return {"seconds": seconds, "peak_mib": peak, "stdout": proc.stdout}
 
 
 def readmit_cmd(extract: Path, out: Path, *extra: str) -> list[str]:

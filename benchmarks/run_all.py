@@ -52,17 +52,24 @@ _MILLION = 1_000_000
 
 # --------------------------------------------------------------------------- measuring
 def measure(cmd: list[str], *, env: dict[str, str], cwd: Path | None = None) -> dict:
-    """Run ``cmd`` once: seconds, peak RSS (MiB), exit code, output."""
+    """Run ``cmd`` once: seconds, peak RSS (MiB), exit code, output.
+
+    The command runs under ``peak_rss.py``, so that its peak is its own and
+    not this harness's high-water mark (see that script).
+    """
     t0 = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, usage = os.wait4(proc.pid, 0)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak.json"
+        proc = subprocess.Popen([PY, str(HERE / "peak_rss.py"), str(peak_file), *cmd],
+                                stdout=out, stderr=err, env=env, cwd=cwd)
+        code = proc.wait()
         seconds = time.perf_counter() - t0
         out.seek(0)
         err.seek(0)
-        return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024,
-                "code": os.waitstatus_to_exitcode(status), "stdout": out.read()[-4000:],
-                "stderr": err.read()[-4000:]}
+        peak = json.loads(peak_file.read_text())["peak_mib"] if peak_file.exists() else float("nan")
+        return {"seconds": seconds, "peak_mib": peak, "code": code,
+                "stdout": out.read()[-4000:], "stderr": err.read()[-4000:]}
 
 
 def repeated(cmd: list[str], runs: int, env: dict[str, str]) -> dict:
