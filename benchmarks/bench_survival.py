@@ -2,7 +2,7 @@
 every group, the Cox model (issue 9: under 60 s, peak memory under 3 GB).
 
 Run: ``.venv/bin/python benchmarks/bench_survival.py [EXTRACT_DIR] [--repeat R]``
-(default /work/data/helse-vest, else data/synthetic/helse-vest).
+(default data/synthetic/helse-vest, the default extract ``make extract`` writes).
 
 Each run is a fresh subprocess (so its peak RSS, ``ru_maxrss``, is its own):
 ``readmit.open`` (loading, reported apart), then the SQL models up to the
@@ -23,7 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-DEFAULTS = [Path("/work/data/helse-vest"), Path(__file__).resolve().parents[1] / "data/synthetic/helse-vest"]
+DEFAULTS = [Path(__file__).resolve().parents[1] / "data/synthetic/helse-vest",
+            Path("/work/data/helse-vest")]
 GROUPS = ["readmitted", "ready_for_discharge", "age_band", "sector", "institusjonID",
           "frequent_user"]
 
@@ -47,7 +48,7 @@ def one_run(extract: str) -> dict:
     ex = timed("load (readmit.open)", lambda: readmit.open(extract))
     r = readmit.Readmissions(ex)
     timed("SQL: stays, links", lambda: r.build("int_stays", "int_readmission_links"))
-    timed("SQL: ICD-10 chapters", lambda: r.build("mart_stay_icd_chapters"))
+    timed("SQL: Charlson index (int_stay_comorbidity)", lambda: r.build("int_stay_comorbidity"))
     timed("SQL: cohort", lambda: r.build("mart_survival_cohort"))
     n = r.sql("SELECT count(*) FROM mart_survival_cohort WHERE first_in_period").fetchall()[0][0]
     for by in GROUPS:
