@@ -156,6 +156,29 @@ def test_a_file_duckdb_cannot_write_is_one_line(hand_extract):
     assert "readmit readmissions: cannot open file" in p.stderr
 
 
+def test_running_out_of_memory_is_one_line_naming_the_options(monkeypatch, hand_extract,
+                                                              tmp_path, capsys):
+    # DuckDB's OutOfMemoryException (e.g. an analysis at 10^8 episodes under a small
+    # limit) is caught at the command boundary like any other error of its class
+    import duckdb
+
+    import readmit
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException(
+            "Out of Memory Error: failed to allocate data of size 16.0 MiB "
+            "(3.7 GiB/3.7 GiB used)\n\nPossible solutions:\n* Reducing the number of threads")
+
+    monkeypatch.setattr(readmit, "open", out_of_memory)
+    code = main(["readmissions", str(hand_extract), "--out", str(tmp_path / "r.csv"),
+                 "--memory-limit", "4GB"])
+    err = capsys.readouterr().err
+    assert code == 2 and one_line(err), err
+    assert err.startswith("readmit readmissions: out of memory under DuckDB's limit of 4GB "
+                          "(failed to allocate data of size 16.0 MiB")
+    assert "--memory-limit" in err and "--temp-dir" in err
+
+
 # ----------------------------------------------------------------- 4: rejected rows
 _REJECT_LINE = "episoder: 1 row rejected"
 

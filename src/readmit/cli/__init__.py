@@ -88,6 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # of error as OSError, raised by DuckDB's own file system
         text = str(exc).splitlines()[0].removeprefix("IO Error: ")
         print(f"{command}: {text[:1].lower() + text[1:]}", file=sys.stderr)
+    except duckdb.OutOfMemoryException as exc:
+        # DuckDB could not stay within its memory limit, even spilling
+        from readmit.extract.open import memory_limit_setting
+
+        text = str(exc).splitlines()[0].removeprefix("Out of Memory Error: ")
+        print(f"{command}: out of memory under DuckDB's limit of "
+              f"{getattr(args, 'memory_limit', None) or memory_limit_setting()} ({text}); "
+              "raise --memory-limit (or READMIT_MEMORY_LIMIT), or give --temp-dir a disk "
+              "with room to spill to", file=sys.stderr)
     except KeyboardInterrupt:
         print(f"{command}: interrupted", file=sys.stderr)
         return 130
