@@ -14,7 +14,10 @@ SELECT
     k.chapter       AS icd_chapter,
     k.elderly_group
 FROM int_stays AS s
-LEFT JOIN stg_persons AS p ON p.person_id = s.person_id
+-- only the persons who died: the same death_date for every stay, and a hash
+-- table of the dead (a few per cent) instead of every person
+LEFT JOIN (SELECT person_id, death_date FROM stg_persons WHERE death_date IS NOT NULL)
+    AS p ON p.person_id = s.person_id
 LEFT JOIN int_condition_codes AS k ON k.main_condition = s.main_condition
 WHERE s.discharge_status = 1
   AND (p.death_date IS NULL OR p.death_date > s.discharge_date)
