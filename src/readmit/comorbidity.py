@@ -212,16 +212,18 @@ def stay_comorbidity(
         from readmit.rule import Readmissions as _R
 
         rule = _R(source, transfer_hours=transfer_hours)
-    flags = ", ".join(f"c.{name}" for name in CHARLSON_CONDITIONS)
-    return rule.frame(
-        f"""
-        SELECT c.stay_id, c.person_id AS lopenr, s.admitted_at, c.charlson_index,
-               c.elixhauser_count, {flags}
-        FROM int_stay_comorbidity AS c
-        JOIN int_stays AS s ON s.stay_id = c.stay_id
-        ORDER BY lopenr, s.admitted_at, c.stay_id
-        """, options=options)
+    return rule.frame(_STAY_COMORBIDITY_SQL, options=options)
 
+
+
+#: The rows of :func:`stay_comorbidity` and :func:`comorbidity_of_built`.
+_STAY_COMORBIDITY_SQL = f"""
+    SELECT c.stay_id, c.person_id AS lopenr, s.admitted_at, c.charlson_index,
+           c.elixhauser_count, {", ".join(f"c.{name}" for name in CHARLSON_CONDITIONS)}
+    FROM int_stay_comorbidity AS c
+    JOIN int_stays AS s ON s.stay_id = c.stay_id
+    ORDER BY lopenr, s.admitted_at, c.stay_id
+"""
 
 def comorbidity_of_built(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """:func:`stay_comorbidity` over an ``int_stay_comorbidity`` already built in ``con``.
@@ -235,16 +237,7 @@ def comorbidity_of_built(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                          comorbidity_parameters(weights="quan2011"))
         comorbidity_of_built(con)
     """
-    flags = ", ".join(f"c.{name}" for name in CHARLSON_CONDITIONS)
-    return con.sql(
-        f"""
-        SELECT c.stay_id, c.person_id AS lopenr, s.admitted_at, c.charlson_index,
-               c.elixhauser_count, {flags}
-        FROM int_stay_comorbidity AS c
-        JOIN int_stays AS s ON s.stay_id = c.stay_id
-        ORDER BY lopenr, s.admitted_at, c.stay_id
-        """
-    ).df()
+    return con.sql(_STAY_COMORBIDITY_SQL).df()
 
 
 def charlson_codes() -> pd.DataFrame:
