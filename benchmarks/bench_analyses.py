@@ -29,20 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-#: The default extract: $READMIT_BENCH_EXTRACT, else the repository's (make extract),
-#: else the shared copy on the development machine.
-DEFAULT_EXTRACT = Path(os.environ.get("READMIT_BENCH_EXTRACT") or next(
-    (p for p in (ROOT / "data" / "synthetic" / "helse-vest",) if (p / "episoder.parquet").exists()),
-    Path("/work/data/helse-vest")))
-
-
-def _vm_hwm_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from _common import DEFAULT_EXTRACT, vm_hwm_mb  # noqa: E402
 
 
 def child(extract: str, result_path: str) -> None:
@@ -95,7 +82,7 @@ def child(extract: str, result_path: str) -> None:
     n_index = r.sql("SELECT count(*) FROM mart_index_stays").fetchall()[0][0]
     ex.close()
     Path(result_path).write_text(json.dumps({
-        "times": times, "cpu": cpu, "peak_rss_mb": _vm_hwm_mb(), "episodes": episodes, "index_stays": n_index,
+        "times": times, "cpu": cpu, "peak_rss_mb": vm_hwm_mb(), "episodes": episodes, "index_stays": n_index,
     }))
 
 

@@ -33,18 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EXTRACT = Path(os.environ.get("READMIT_BENCH_EXTRACT") or next(
-    (p for p in (ROOT / "data" / "synthetic" / "helse-vest",) if (p / "episoder.parquet").exists()),
-    Path("/work/data/helse-vest")))
-
-
-def _vm_hwm_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from _common import DEFAULT_EXTRACT, vm_hwm_mb  # noqa: E402
 
 
 def child(extract: str, out: str, result_path: str, materialize: str = "0") -> None:
@@ -93,7 +82,7 @@ def child(extract: str, out: str, result_path: str, materialize: str = "0") -> N
     ex.close()
     times["total"] = time.perf_counter() - start_all
     cpu["total"] = time.process_time() - cpu_all
-    Path(result_path).write_text(json.dumps({"times": times, "cpu": cpu, "rss": _vm_hwm_mb(),
+    Path(result_path).write_text(json.dumps({"times": times, "cpu": cpu, "rss": vm_hwm_mb(),
                                              "size_mb": Path(out).stat().st_size / 1e6}))
 
 
