@@ -413,3 +413,22 @@ def test_person_level_commands_say_where_their_output_belongs(hand_extract, tmp_
     assert SECURE_SERVER_NOTE in _help("readmissions")
     main(["readmissions", str(hand_extract), "--out", str(tmp_path / "i.csv")])
     assert SECURE_SERVER_NOTE in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------- extract options anywhere
+@pytest.mark.parametrize("argv", [
+    ["analyse", "X", "--quiet", "--memory-limit", "1GB", "--temp-dir", "T", "trend"],
+    ["analyse", "X", "trend", "--quiet", "--memory-limit", "1GB", "--temp-dir", "T"],
+    ["analyse", "X", "--quiet", "trend", "--memory-limit", "1GB", "--temp-dir", "T"],
+    ["analyse", "X", "--memory-limit", "1GB", "funnel", "--temp-dir", "T", "--quiet"],
+])
+def test_analyse_takes_the_extract_options_before_or_after_the_analysis(argv):
+    args = parser().parse_args(argv)
+    assert (args.quiet, args.memory_limit, args.temp_dir) == (True, "1GB", "T")
+    assert args.encoding is None and args.database is None and args.alias is None
+
+
+def test_analyse_options_not_given_after_the_analysis_keep_their_defaults():
+    args = parser().parse_args(["analyse", "X", "trend"])
+    assert (args.quiet, args.memory_limit, args.temp_dir, args.encoding) == (
+        False, None, None, None)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from readmit.cli import analyses as _opts
 from readmit.cli.common import (HelpFormatter, add_extract_options, add_out_option,
-                                add_rule_options, add_suppress_option)
+                                add_reading_options, add_rule_options, add_suppress_option)
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,7 @@ def register(add) -> None:
             _function(a.options)(sp)
         if a.rule:
             add_rule_options(sp, sector=a.sector)
+        add_reading_options(sp, again=True)   # also after the analysis' name
 
 
 def _function(target):

@@ -49,32 +49,47 @@ def add_extract_options(p: argparse.ArgumentParser) -> None:
     memory and temporary folder, progress."""
     p.add_argument("extract_dir", metavar="EXTRACT_DIR",
                    help="the extract folder (episoder, pasienter, ... as .parquet or .csv)")
+    add_reading_options(p)
+
+
+def add_reading_options(p: argparse.ArgumentParser, *, again: bool = False) -> None:
+    """The options of how the extract is read (all but EXTRACT_DIR).
+
+    ``again``: the sub-command of a command that has them already
+    (``readmit analyse EXTRACT trend --quiet``): the same options, accepted
+    after the sub-command too, whose defaults do not override what was given
+    before it (``argparse.SUPPRESS``)."""
+    def default(value):
+        return argparse.SUPPRESS if again else value
+
     g = p.add_argument_group("reading the extract")
-    g.add_argument("--encoding", choices=["utf-8", "latin-1"], default=None,
+    g.add_argument("--encoding", choices=["utf-8", "latin-1"], default=default(None),
                    help="encoding of CSV files (default: detected per file)")
-    g.add_argument("--alias", action="append", default=None, metavar="COLUMN=NAME",
+    g.add_argument("--alias", action="append", default=default(None), metavar="COLUMN=NAME",
                    help="read the file's column NAME as readmit's COLUMN (e.g. lopenr=PersonID; "
                         "repeat; default: only the shipped NPR spellings such as LNr, pid)")
-    g.add_argument("--aliases", default=None, metavar="FILE.yaml",
+    g.add_argument("--aliases", default=default(None), metavar="FILE.yaml",
                    help="a YAML file of COLUMN: [NAME, ...] spellings, tried before the "
                         "shipped ones (default: none)")
-    g.add_argument("--database", default=os.environ.get("READMIT_DATABASE") or None,
+    g.add_argument("--database", default=default(os.environ.get("READMIT_DATABASE") or None),
                    metavar="FILE",
                    help="keep the loaded, checked extract in this DuckDB file and reuse it "
                         "while the extract is unchanged (default: $READMIT_DATABASE, else "
                         "none: load every time)")
-    g.add_argument("--memory-limit", default=None, metavar="SIZE",
+    g.add_argument("--memory-limit", default=default(None), metavar="SIZE",
                    help="DuckDB's memory limit, e.g. 4GB; beyond it DuckDB spills to the "
                         "temporary folder (default: $READMIT_MEMORY_LIMIT, else 60%% of RAM)")
-    g.add_argument("--temp-dir", default=None, metavar="DIR",
+    g.add_argument("--temp-dir", default=default(None), metavar="DIR",
                    help="folder for temporary files and spilled data (default: "
                         "$READMIT_TEMP_DIR, else the system's temporary folder)")
-    add_quiet_option(p)
+    add_quiet_option(p, again=again)
 
 
-def add_quiet_option(p: argparse.ArgumentParser) -> None:
-    """``--quiet``: no progress bars (they are shown only on a terminal anyway)."""
+def add_quiet_option(p: argparse.ArgumentParser, *, again: bool = False) -> None:
+    """``--quiet``: no progress bars (they are shown only on a terminal anyway);
+    ``again`` as :func:`add_reading_options`."""
     p.add_argument("--quiet", action="store_true",
+                   default=argparse.SUPPRESS if again else False,
                    help="no progress bars (they appear only when standard error is a "
                         "terminal, never in a file or a pipe)")
 
