@@ -31,9 +31,11 @@
 --
 -- How: each condition is one bit (its number - 1) of a Charlson and of an
 -- Elixhauser bit mask. The distinct condition values of the extract are
--- normalised and looked up once; each stay ORs the masks of the codes in
--- its lookback (a join on person and date range). The few distinct masks
--- found are then scored once each.
+-- normalised and looked up once; the masks are ORed per person and
+-- admission date, and each stay ORs the masks of the dates in its lookback
+-- (a join on person and date range; its own episodes, with
+-- $comorbidity_index_stay, in a second join). The few distinct masks found
+-- are then scored once each.
 WITH code_bits AS (
     -- each code prefix, with the bits of the conditions it belongs to
     SELECT code, bit_or(charlson_bit) AS charlson_bits, bit_or(elixhauser_bit) AS elixhauser_bits
@@ -70,21 +72,47 @@ matched AS (
     FROM int_episode_conditions AS c
     JOIN value_bits AS v ON v.tilstand = c.tilstand
 ),
-found AS MATERIALIZED (
-    -- every stay: the conditions of the cells in its lookback (and, with
-    -- $comorbidity_index_stay, of its own inpatient episodes: those
-    -- admitted from its admission to its discharge)
+matched_days AS (
+    -- the masks of each person's cells, one row per admission date (the
+    -- lookback only asks for dates; 121 M cells are 48 M person-days at
+    -- 10^8 episodes, a hash table small enough for a 4 GB limit)
+    SELECT person_id, admission_date,
+           bit_or(charlson_bits) AS charlson_bits, bit_or(elixhauser_bits) AS elixhauser_bits
+    FROM matched
+    GROUP BY person_id, admission_date
+),
+lookback AS (
+    -- every stay: the conditions of the cells in its lookback
     SELECT s.stay_id, s.person_id,
            coalesce(bit_or(m.charlson_bits), 0)   AS charlson_found,
            coalesce(bit_or(m.elixhauser_bits), 0) AS elixhauser_found
     FROM int_stays AS s
-    LEFT JOIN matched AS m
+    LEFT JOIN matched_days AS m
            ON m.person_id = s.person_id
-          AND (   (m.admission_date >= s.admission_date - CAST($comorbidity_lookback_days AS INTEGER)
-                   AND m.admission_date < s.admission_date)
-               OR ($comorbidity_index_stay AND m.care_level = 1
-                   AND m.admitted_at BETWEEN s.admitted_at AND s.discharged_at))
+          AND m.admission_date >= s.admission_date - CAST($comorbidity_lookback_days AS INTEGER)
+          AND m.admission_date < s.admission_date
     GROUP BY s.stay_id, s.person_id
+),
+own AS (
+    -- with $comorbidity_index_stay: the conditions of each stay's own
+    -- inpatient episodes (admitted from its admission to its discharge);
+    -- otherwise no rows
+    SELECT s.stay_id,
+           bit_or(m.charlson_bits) AS charlson_found, bit_or(m.elixhauser_bits) AS elixhauser_found
+    FROM int_stays AS s
+    JOIN matched AS m
+      ON m.person_id = s.person_id
+     AND m.care_level = 1
+     AND m.admitted_at BETWEEN s.admitted_at AND s.discharged_at
+    WHERE $comorbidity_index_stay
+    GROUP BY s.stay_id
+),
+found AS MATERIALIZED (
+    SELECT l.stay_id, l.person_id,
+           l.charlson_found | coalesce(o.charlson_found, 0)     AS charlson_found,
+           l.elixhauser_found | coalesce(o.elixhauser_found, 0) AS elixhauser_found
+    FROM lookback AS l
+    LEFT JOIN own AS o ON o.stay_id = l.stay_id
 ),
 charlson_conditions AS (
     SELECT DISTINCT number, condition, superseded_by,
