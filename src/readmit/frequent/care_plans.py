@@ -116,16 +116,19 @@ lags AS (
 ),
 comparison AS (
     -- never planned; spread evenly over the planned group's lags, in an
-    -- arbitrary but fixed order of persons (the MD5 of lopenr)
-    SELECT *, row_number() OVER (ORDER BY md5(CAST(person_id AS VARCHAR)), person_id) AS j,
-           count(*) OVER () AS m
-    FROM candidates WHERE NOT planned
+    -- arbitrary but fixed order of persons (the MD5 of lopenr): person j of
+    -- m takes lag i = floor((j - 0.5) * n / m) + 1 of n (n read here, so
+    -- that the join below is on equality, a hash join)
+    SELECT c.*, row_number() OVER (ORDER BY md5(CAST(c.person_id AS VARCHAR)), c.person_id) AS j,
+           count(*) OVER () AS m,
+           (SELECT count(*) FROM eligible_plans) AS n
+    FROM candidates AS c WHERE NOT c.planned
 ),
 pseudo AS (
     SELECT c.person_id, c.qualified_on + CAST(l.lag_days AS INTEGER) AS start, false AS planned,
            c.death_date
     FROM comparison AS c
-    JOIN lags AS l ON l.i = CAST(floor((c.j - 0.5) * l.n / c.m) AS BIGINT) + 1
+    JOIN lags AS l ON l.i = CAST(floor((c.j - 0.5) * c.n / c.m) AS BIGINT) + 1
 ),
 persons AS (
     SELECT person_id, start, planned, death_date FROM eligible_plans
