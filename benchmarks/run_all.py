@@ -213,7 +213,9 @@ def polars_child(extract: str, out: str) -> None:
 
 # --------------------------------------------------------------------------- the run
 def bench_size(size: str, args: argparse.Namespace, env: dict[str, str], cache: Path) -> dict:
-    result: dict = {"size": size}
+    result: dict = {"size": size, "memory_limit": args.memory_limit,
+                    "date": dt.date.today().isoformat(),
+                    "load_before": " ".join(f"{x:.1f}" for x in os.getloadavg())}
     extract, gen, source = extract_for(size, cache, env, size in args.generate, args.runs)
     result["source"] = source
     if gen is not None and size in args.generate:
@@ -343,7 +345,10 @@ def markdown(results: list[dict], mc: dict, machine: dict) -> str:
                          f"{r.get('rows', 'reference')} |")
     lines.append("")
     for res in results:
-        lines.append(f"- {res['size']}: {res.get('episodes', 0):,} episodes, {res['source']}")
+        own = "".join(f"; {label} {res[key]}" for key, label in (
+            ("memory_limit", "DuckDB memory limit"), ("date", "measured"),
+            ("load_before", "load average before")) if key in res and res[key] != machine[key])
+        lines.append(f"- {res['size']}: {res.get('episodes', 0):,} episodes, {res['source']}{own}")
     for size, spec in SIZES.items():
         if size not in {r["size"] for r in results}:
             where = (f"{spec['shared']} does not exist yet" if spec["shared"]
