@@ -14,10 +14,14 @@ DEFAULT_EXTRACT = Path(os.environ.get("READMIT_BENCH_EXTRACT") or next(
 
 
 def vm_hwm_mb() -> float:
-    """Peak resident memory of this process image (``VmHWM``), in MB: unlike
-    ``ru_maxrss`` it does not inherit the parent's high-water mark."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+    """Peak resident memory of this process image (``VmHWM``), in MiB: unlike
+    ``ru_maxrss`` it does not inherit the parent's high-water mark from before
+    ``exec``. NaN where ``/proc`` has no such line (not Linux)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return float("nan")

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import vm_hwm_mb
+
 #: The columns and order of ``readmit readmissions`` (readmit.rule.INDEX_STAY_COLUMNS).
 STAMPS = ("admitted_at", "discharged_at")
 
@@ -50,15 +52,8 @@ def bare_readmissions(extract: Path, out: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1
 
 
-def _peak_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 if __name__ == "__main__":
     t0 = time.perf_counter()
     rows = bare_readmissions(Path(sys.argv[1]), Path(sys.argv[2]))
-    print(json.dumps({"seconds": time.perf_counter() - t0, "peak_mib": _peak_mib(),
+    print(json.dumps({"seconds": time.perf_counter() - t0, "peak_mib": vm_hwm_mb(),
                       "rows": rows}))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from _common import vm_hwm_mb
 
 
 def _text(prefix: str, numbers: np.ndarray, suffix: str = "") -> pa.Array:
@@ -117,22 +117,7 @@ def measure(extract: Path) -> dict:
     with readmit.open(extract) as ex:
         seconds = time.perf_counter() - t0
         counts = ex.counts
-    return {"seconds": seconds, "peak_rss_mib": _peak_rss_kib() / 1024, "counts": counts}
-
-
-def _peak_rss_kib() -> int:
-    """Peak resident memory of this process image, in KiB.
-
-    ``VmHWM`` rather than ``getrusage``: on Linux ``ru_maxrss`` of a child
-    keeps the parent's high-water mark from before ``exec``.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "peak_rss_mib": vm_hwm_mb(), "counts": counts}
 
 
 def main() -> None:

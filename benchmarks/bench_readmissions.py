@@ -8,7 +8,7 @@ Writes (or reuses) an extract under --dir, then runs each implementation in its
 own subprocess (so peak RSS is its own): DuckDB = ``readmit.open`` + the SQL
 models up to ``mart_index_stays`` (``--repeat`` times); pandas = reading the
 Parquet files into typed frames + ``benchmarks/pandas_readmissions.index_stays``. Reports wall
-clock (load and rule separately), peak RSS (``ru_maxrss``), and checks that the
+clock (load and rule separately), peak RSS (``VmHWM``), and checks that the
 two give the same rows. Not a test.
 
 Extract: ``readmit generate DIR --scale S`` (the package's calibrated generator),
@@ -20,12 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _common import vm_hwm_mb
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -168,14 +169,6 @@ def readmit_extract(out: Path, n_episodes: int, seed: int) -> float:
 
 
 # --------------------------------------------------------------------------- one run (child)
-def _vm_hwm_mb() -> float:
-    """This process's peak resident memory so far (Linux VmHWM), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def child(impl: str, directory: str, result_path: str, params: dict) -> None:
     t0 = time.perf_counter()
     if impl == "duckdb":
@@ -190,7 +183,7 @@ def child(impl: str, directory: str, result_path: str, params: dict) -> None:
         ex.con.sql("SELECT count(*), sum(readmitted), sum(eligible), sum(died_in_window), "
                    "sum(hours_to_readmission) FROM mart_index_stays").fetchall()
         t2 = time.perf_counter()
-        rule_peak_mb = _vm_hwm_mb()
+        rule_peak_mb = vm_hwm_mb()
         cols = ", ".join(f'"{c}"' for c in INDEX_STAY_COLUMNS)
         # the result leaves DuckDB as a file, as `readmit readmissions` writes its CSV
         ex.con.sql(f"SELECT {cols} FROM mart_index_stays ORDER BY lopenr, admitted_at") \
@@ -207,11 +200,11 @@ def child(impl: str, directory: str, result_path: str, params: dict) -> None:
         t1 = time.perf_counter()
         df = pr.index_stays(ep, pa_, **params)
         t2 = time.perf_counter()
-        rule_peak_mb = _vm_hwm_mb()
+        rule_peak_mb = vm_hwm_mb()
         df.to_parquet(result_path, index=False)
         export_s = time.perf_counter() - t2
         rows, readmitted = len(df), int(df["readmitted"].sum())
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    peak_mb = vm_hwm_mb()
     print(json.dumps({"impl": impl, "load_s": t1 - t0, "rule_s": t2 - t1,
                       "export_s": export_s, "total_s": t2 - t0 + export_s,
                       "rule_peak_rss_mb": rule_peak_mb,
