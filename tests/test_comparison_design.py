@@ -221,3 +221,24 @@ def test_observed_expected_by_municipality(oe_extract):
         observed_expected(r, unit="hospital")
     with pytest.raises(ParameterError, match="sector must be"):
         observed_expected(r, sector="vop")
+
+
+def test_prior_acute_windows_equal_a_join_on_person_and_date_range(small_extract):
+    """int_stay_prior_acute (two window passes) against the plain join it
+    replaced, stay by stay, on every stay of the small extract."""
+    with readmit.open(small_extract) as ex:
+        r = readmit.Readmissions(ex)
+        got = r.frame("SELECT stay_id, n_365, n_6m FROM int_stay_prior_acute ORDER BY stay_id")
+        want = r.frame("""
+            SELECT s.stay_id,
+                   CAST(count(a.person_id) AS INTEGER) AS n_365,
+                   CAST(count(a.person_id) FILTER (
+                       WHERE a.admission_date >= CAST(s.admission_date - INTERVAL 6 MONTH AS DATE))
+                        AS INTEGER) AS n_6m
+            FROM int_stays AS s
+            LEFT JOIN (SELECT * FROM int_stays WHERE urgency IN (1, 2, 3)) AS a
+                   ON a.person_id = s.person_id AND a.admitted_at < s.admitted_at
+                  AND a.admission_date >= s.admission_date - 365
+            GROUP BY s.stay_id ORDER BY s.stay_id""")
+    assert len(got) > 1000 and got["n_365"].sum() > 100
+    pd.testing.assert_frame_equal(got, want)

@@ -19,8 +19,7 @@
 -- prior_acute_365 / prior_acute_6m: the person's acute stays (int_stays with
 -- urgency 1, 2 or 3, any sector) admitted before this stay's admission and
 -- on or after the day 365 days / 6 calendar months before its admission date
--- (index admitted 2019-06-01: from 2018-06-01 / 2018-12-01 on). A join on
--- person and date range (faster here than window frames: persons have few stays).
+-- (index admitted 2019-06-01: from 2018-06-01 / 2018-12-01 on): int_stay_prior_acute.
 -- LACE (van Walraven et al., CMAJ 2010), with acute stays in the previous 6
 -- months standing in for emergency department visits:
 --   lace_l  length of stay: 0 d -> 0, 1 -> 1, 2 -> 2, 3 -> 3, 4-6 -> 4,
@@ -30,26 +29,7 @@
 --   lace_e  prior_acute_6m, at most 4
 --   lace_score = lace_l + lace_a + lace_c + lace_e (0-19)
 -- Materialized: table (narrow; every comparison query reads it).
-WITH acute AS (
-    SELECT person_id, admitted_at, admission_date
-    FROM int_stays
-    WHERE urgency IN (1, 2, 3)
-),
-prior_acute AS (
-    SELECT
-        s.stay_id,
-        count(a.person_id)                                        AS n_365,
-        count(a.person_id) FILTER (
-            WHERE a.admission_date >= CAST(s.admission_date - INTERVAL 6 MONTH AS DATE))
-                                                                  AS n_6m
-    FROM int_stays AS s
-    LEFT JOIN acute AS a
-           ON a.person_id = s.person_id
-          AND a.admitted_at < s.admitted_at
-          AND a.admission_date >= s.admission_date - 365
-    GROUP BY s.stay_id
-),
-stays AS (
+WITH eligible AS (
     SELECT
         m.stay_id,
         m.year,
@@ -61,14 +41,29 @@ stays AS (
         m.sex,
         m.urgency,
         m.los_days,
-        m.ready_for_discharge,
-        c.charlson_index,
-        CAST(p.n_365 AS INTEGER)                                  AS prior_acute_365,
-        CAST(p.n_6m AS INTEGER)                                   AS prior_acute_6m
+        m.ready_for_discharge
     FROM mart_index_stays AS m
-    JOIN int_stay_comorbidity AS c ON c.stay_id = m.stay_id
-    JOIN prior_acute AS p ON p.stay_id = m.stay_id
     WHERE m.eligible = 1
+),
+stays AS (
+    SELECT
+        e.stay_id,
+        e.year,
+        e.sector,
+        e."institusjonID",
+        e.komnr,
+        e.readmitted,
+        e.age,
+        e.sex,
+        e.urgency,
+        e.los_days,
+        e.ready_for_discharge,
+        c.charlson_index,
+        p.n_365                                                   AS prior_acute_365,
+        p.n_6m                                                    AS prior_acute_6m
+    FROM eligible AS e
+    JOIN int_stay_prior_acute AS p ON p.stay_id = e.stay_id
+    JOIN int_stay_comorbidity AS c ON c.stay_id = e.stay_id
 )
 SELECT
     stay_id,
