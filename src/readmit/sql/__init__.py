@@ -235,12 +235,34 @@ def build(
                         # a view, so filters reach the source; DuckDB keeps bound values
                         con.sql(text, params=bound).create_view(name, replace=True)  # in $schema
                     else:
-                        con.execute(f"CREATE OR REPLACE TABLE {_ident(schema)}.{_ident(name)} "
-                                    f"AS\n{text}", bound)
+                        create_table(con, f"{_ident(schema)}.{_ident(name)}", text, bound)
                 done.add(name)
     finally:
         con.execute("SET search_path = $path", {"path": old_path or "main"})
     return values
+
+
+def create_table(con: duckdb.DuckDBPyConnection, table: str, text: str,
+                 params: Mapping[str, Any]) -> None:
+    """``CREATE OR REPLACE TABLE table AS text``; when DuckDB runs out of memory
+    with several threads, once more with one (DuckDB's own advice: each thread
+    holds its own partitions of a join or aggregate; at 10^8 episodes under a
+    4 GB limit, the earlier form of int_stay_comorbidity fitted with one thread
+    and not with two). The thread setting is restored either way.
+    """
+    sql = f"CREATE OR REPLACE TABLE {table} AS\n{text}"
+    try:
+        con.execute(sql, params)
+        return
+    except duckdb.OutOfMemoryException:
+        threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+        if int(threads) <= 1:
+            raise
+    con.execute("SET threads = 1")
+    try:
+        con.execute(sql, params)
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
 
 
 def _ident(name: str) -> str:
@@ -290,5 +312,5 @@ def build_models(
         if materialization(filename, text) == "view":
             con.sql(text, params=bound).create_view(_model_name(filename), replace=True)
         else:
-            con.execute(f'CREATE OR REPLACE TABLE "{_model_name(filename)}" AS\n{text}', bound)
+            create_table(con, _ident(_model_name(filename)), text, bound)
     return values
