@@ -65,3 +65,34 @@ def test_without_running_out_of_memory_it_is_one_create(con):
 
     create_table(Counting(), '"t"', "SELECT 7 AS x", {})
     assert calls == ["CREATE"] and con.execute("SELECT x FROM t").fetchall() == [(7,)]
+
+
+class Recording:
+    """A connection that records disabled_optimizers at each CREATE TABLE."""
+
+    def __init__(self, con):
+        self.con, self.seen = con, []
+
+    def execute(self, sql, params=None):
+        if sql.startswith("CREATE OR REPLACE TABLE"):
+            self.seen.append(self.con.execute(
+                "SELECT current_setting('disabled_optimizers')").fetchall()[0][0])
+        return self.con.execute(sql, params)
+
+
+def test_joins_as_written_builds_without_the_join_order_optimizer_and_restores_it(con):
+    con.execute("SET disabled_optimizers = 'compressed_materialization'")
+    proxy = Recording(con)
+    create_table(proxy, '"t"', "SELECT 1 AS x", {}, joins_as_written=True)
+    create_table(proxy, '"u"', "SELECT 1 AS x", {})
+    assert "join_order" in proxy.seen[0] and "compressed_materialization" in proxy.seen[0]
+    assert "join_order" not in proxy.seen[1]
+    assert con.execute("SELECT current_setting('disabled_optimizers')").fetchall() == [
+        ("compressed_materialization",)]
+
+
+def test_the_comparison_design_asks_for_its_joins_as_written():
+    from readmit.sql import _AS_WRITTEN, sql_text
+
+    assert _AS_WRITTEN.search(sql_text("marts/comparison/mart_comparison_design.sql"))
+    assert not _AS_WRITTEN.search(sql_text("intermediate/int_stays.sql"))

@@ -23,6 +23,11 @@ from readmit import progress
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MATERIALIZED = re.compile(r"^--\s*Materialized:\s*(view|table)\b", re.IGNORECASE | re.MULTILINE)
+_AS_WRITTEN = re.compile(r"^--\s*Join order:\s*as written\b", re.IGNORECASE | re.MULTILINE)
+#: The optimizers a model whose header says "Join order: as written" is built
+#: without: its joins run in the order of its text, the right side of each the
+#: hash table (build side). The second is not in every DuckDB version.
+AS_WRITTEN_OPTIMIZERS = ("join_order", "build_side_probe_side")
 _REFERENCE_TABLES = {
     "ref_icd10_chapters": "icd10_chapters.csv",
     "ref_elderly_groups": "elderly_groups.csv",
@@ -235,7 +240,8 @@ def build(
                         # a view, so filters reach the source; DuckDB keeps bound values
                         con.sql(text, params=bound).create_view(name, replace=True)  # in $schema
                     else:
-                        create_table(con, f"{_ident(schema)}.{_ident(name)}", text, bound)
+                        create_table(con, f"{_ident(schema)}.{_ident(name)}", text, bound,
+                                     joins_as_written=bool(_AS_WRITTEN.search(text)))
                 done.add(name)
     finally:
         con.execute("SET search_path = $path", {"path": old_path or "main"})
@@ -243,26 +249,50 @@ def build(
 
 
 def create_table(con: duckdb.DuckDBPyConnection, table: str, text: str,
-                 params: Mapping[str, Any]) -> None:
-    """``CREATE OR REPLACE TABLE table AS text``; when DuckDB runs out of memory
-    with several threads, once more with one (DuckDB's own advice: each thread
-    holds its own partitions of a join or aggregate; at 10^8 episodes under a
-    4 GB limit, the earlier form of int_stay_comorbidity fitted with one thread
-    and not with two). The thread setting is restored either way.
+                 params: Mapping[str, Any], *, joins_as_written: bool = False) -> None:
+    """``CREATE OR REPLACE TABLE table AS text``.
+
+    When DuckDB runs out of memory with several threads, the table is built
+    once more with one (DuckDB's own advice: each thread holds its own
+    partitions of a join or aggregate; at 10^8 episodes under a 4 GB limit,
+    the earlier form of int_stay_comorbidity fitted with one thread and not
+    with two). With ``joins_as_written`` (a model's header says "Join order:
+    as written") it is built without :data:`AS_WRITTEN_OPTIMIZERS`. Settings
+    are restored either way.
     """
     sql = f"CREATE OR REPLACE TABLE {table} AS\n{text}"
+    disabled = _setting(con, "disabled_optimizers") if joins_as_written else None
+    if joins_as_written:
+        for names in (AS_WRITTEN_OPTIMIZERS, AS_WRITTEN_OPTIMIZERS[:1]):
+            try:
+                _set(con, "disabled_optimizers", ",".join(filter(None, (disabled, *names))))
+                break
+            except duckdb.Error:   # an optimizer this DuckDB does not have
+                continue
     try:
-        con.execute(sql, params)
-        return
-    except duckdb.OutOfMemoryException:
-        threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
-        if int(threads) <= 1:
-            raise
-    con.execute("SET threads = 1")
-    try:
-        con.execute(sql, params)
+        try:
+            con.execute(sql, params)
+            return
+        except duckdb.OutOfMemoryException:
+            threads = int(_setting(con, "threads"))
+            if threads <= 1:
+                raise
+        con.execute("SET threads = 1")
+        try:
+            con.execute(sql, params)
+        finally:
+            con.execute(f"SET threads = {threads}")
     finally:
-        con.execute(f"SET threads = {int(threads)}")
+        if joins_as_written:
+            _set(con, "disabled_optimizers", disabled)
+
+
+def _setting(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    return str(con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0] or "")
+
+
+def _set(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    con.execute(f"SET {name} = '" + value.replace("'", "''") + "'")
 
 
 def _ident(name: str) -> str:
@@ -312,5 +342,6 @@ def build_models(
         if materialization(filename, text) == "view":
             con.sql(text, params=bound).create_view(_model_name(filename), replace=True)
         else:
-            create_table(con, _ident(_model_name(filename)), text, bound)
+            create_table(con, _ident(_model_name(filename)), text, bound,
+                         joins_as_written=bool(_AS_WRITTEN.search(text)))
     return values

@@ -29,6 +29,11 @@
 --   lace_e  prior_acute_6m, at most 4
 --   lace_score = lace_l + lace_a + lace_c + lace_e (0-19)
 -- Materialized: table (narrow; every comparison query reads it).
+-- Join order: as written. The two narrow per-stay tables are the right
+-- sides, so they are the hash tables and the eligible stays stream past them;
+-- DuckDB's optimizer chose the wide eligible stays as the hash table, which
+-- for a somatic rule at 10^8 episodes did not fit in a 4 GB limit (as
+-- written: 80 s).
 WITH eligible AS (
     SELECT
         m.stay_id,
