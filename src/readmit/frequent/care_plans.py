@@ -110,8 +110,7 @@ eligible_plans AS (
       AND (c.death_date IS NULL OR c.death_date >= c.start)
 ),
 lags AS (
-    SELECT lag_days, row_number() OVER (ORDER BY lag_days, person_id) AS i,
-           count(*) OVER () AS n
+    SELECT lag_days, row_number() OVER (ORDER BY lag_days, person_id) AS i
     FROM eligible_plans
 ),
 comparison AS (

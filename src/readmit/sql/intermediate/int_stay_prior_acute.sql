@@ -18,17 +18,21 @@ WITH flagged AS (
     SELECT stay_id, person_id, admission_date, admitted_at,
            CAST(coalesce(urgency IN (1, 2, 3), false) AS INTEGER) AS acute
     FROM int_stays
+),
+counted AS (
+    SELECT
+        stay_id,
+        sum(acute) OVER (PARTITION BY person_id ORDER BY admission_date
+                         RANGE BETWEEN INTERVAL 365 DAY PRECEDING AND CURRENT ROW) AS to_day_365,
+        sum(acute) OVER (PARTITION BY person_id ORDER BY admission_date
+                         RANGE BETWEEN INTERVAL 6 MONTH PRECEDING AND CURRENT ROW) AS to_day_6m,
+        -- the same admission date, admitted at or after this stay's admission
+        sum(acute) OVER (PARTITION BY person_id, admission_date ORDER BY admitted_at
+                         RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)      AS same_day_later
+    FROM flagged
 )
 SELECT
     stay_id,
-    CAST(sum(acute) OVER (PARTITION BY person_id ORDER BY admission_date
-                          RANGE BETWEEN INTERVAL 365 DAY PRECEDING AND CURRENT ROW)
-         - sum(acute) OVER (PARTITION BY person_id, admission_date ORDER BY admitted_at
-                            RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
-         AS INTEGER)                                              AS n_365,
-    CAST(sum(acute) OVER (PARTITION BY person_id ORDER BY admission_date
-                          RANGE BETWEEN INTERVAL 6 MONTH PRECEDING AND CURRENT ROW)
-         - sum(acute) OVER (PARTITION BY person_id, admission_date ORDER BY admitted_at
-                            RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
-         AS INTEGER)                                              AS n_6m
-FROM flagged
+    CAST(to_day_365 - same_day_later AS INTEGER) AS n_365,
+    CAST(to_day_6m - same_day_later AS INTEGER)  AS n_6m
+FROM counted

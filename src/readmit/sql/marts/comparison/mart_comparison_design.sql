@@ -34,7 +34,7 @@
 -- DuckDB's optimizer chose the wide eligible stays as the hash table, which
 -- for a somatic rule at 10^8 episodes did not fit in a 4 GB limit (as
 -- written: 80 s).
-WITH eligible AS (
+WITH stays AS (
     SELECT
         m.stay_id,
         m.year,
@@ -46,29 +46,14 @@ WITH eligible AS (
         m.sex,
         m.urgency,
         m.los_days,
-        m.ready_for_discharge
-    FROM mart_index_stays AS m
-    WHERE m.eligible = 1
-),
-stays AS (
-    SELECT
-        e.stay_id,
-        e.year,
-        e.sector,
-        e."institusjonID",
-        e.komnr,
-        e.readmitted,
-        e.age,
-        e.sex,
-        e.urgency,
-        e.los_days,
-        e.ready_for_discharge,
+        m.ready_for_discharge,
         c.charlson_index,
         p.n_365                                                   AS prior_acute_365,
         p.n_6m                                                    AS prior_acute_6m
-    FROM eligible AS e
-    JOIN int_stay_prior_acute AS p ON p.stay_id = e.stay_id
-    JOIN int_stay_comorbidity AS c ON c.stay_id = e.stay_id
+    FROM mart_index_stays AS m
+    JOIN int_stay_prior_acute AS p ON p.stay_id = m.stay_id
+    JOIN int_stay_comorbidity AS c ON c.stay_id = m.stay_id
+    WHERE m.eligible = 1
 )
 SELECT
     stay_id,
