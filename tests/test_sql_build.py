@@ -1,4 +1,5 @@
-"""readmit.sql's table builder: one retry with one thread when DuckDB runs out of memory."""
+"""readmit.sql's table builder: one retry with one thread when DuckDB runs out of memory,
+and joins as written for a model whose header asks for it."""
 from __future__ import annotations
 
 import duckdb

@@ -215,7 +215,6 @@ def stay_comorbidity(
     return rule.frame(_STAY_COMORBIDITY_SQL, options=options)
 
 
-
 #: The rows of :func:`stay_comorbidity` and :func:`comorbidity_of_built`.
 _STAY_COMORBIDITY_SQL = f"""
     SELECT c.stay_id, c.person_id AS lopenr, s.admitted_at, c.charlson_index,
@@ -224,6 +223,7 @@ _STAY_COMORBIDITY_SQL = f"""
     JOIN int_stays AS s ON s.stay_id = c.stay_id
     ORDER BY lopenr, s.admitted_at, c.stay_id
 """
+
 
 def comorbidity_of_built(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """:func:`stay_comorbidity` over an ``int_stay_comorbidity`` already built in ``con``.
